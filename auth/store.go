@@ -1,0 +1,35 @@
+package auth
+
+import "context"
+
+// Store is what the auth service needs from storage. Every update goes
+// through a function applied by compare-and-swap, so concurrent changes of
+// one document never lose each other's writes.
+type Store interface {
+	CreateOrg(ctx context.Context, o Org) error
+	GetOrg(ctx context.Context, id string) (Org, error)
+	UpdateOrg(ctx context.Context, id string, fn func(*Org) error) (Org, error)
+	DeleteOrg(ctx context.Context, id string) error
+	ListOrgs(ctx context.Context, f OrgFilter) (Page[Org], error)
+	CountOrgs(ctx context.Context, kind OrgKind) (int, error)
+
+	CreateUser(ctx context.Context, u User) error
+	GetUser(ctx context.Context, id string) (User, error)
+	UpdateUser(ctx context.Context, id string, fn func(*User) error) (User, error)
+	ListUsers(ctx context.Context, f UserFilter) (Page[User], error)
+	CountUsers(ctx context.Context) (int, error)
+
+	CreateSession(ctx context.Context, s Session) error
+	GetSession(ctx context.Context, id string) (Session, error)
+	DeleteSession(ctx context.Context, id string) error
+	DeleteUserSessions(ctx context.Context, userID string) error
+
+	CreateToken(ctx context.Context, t APIToken) error
+	GetToken(ctx context.Context, id string) (APIToken, error)
+	ListTokens(ctx context.Context, userID string) ([]APIToken, error)
+	DeleteToken(ctx context.Context, id string) error
+	TouchToken(ctx context.Context, id string, at func(*APIToken) error) error
+
+	// UpdateThrottle creates the throttle record of key if needed and applies fn.
+	UpdateThrottle(ctx context.Context, key string, fn func(*Throttle) error) (Throttle, error)
+}

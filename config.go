@@ -1,0 +1,93 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+)
+
+// config is what serve and the other commands read from flags, each with an
+// AGENCYHALL_* environment fallback.
+type config struct {
+	Addr          string
+	DataDir       string
+	MongoURI      string
+	DB            string
+	Demo          bool
+	LogFormat     string
+	BaseURL       string
+	SecureCookies bool
+	SiteName      string
+	Region        string
+}
+
+func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	str := func(p *string, name, env, def, help string) {
+		if v := getenv(env); v != "" {
+			def = v
+		}
+		fs.StringVar(p, name, def, help+" (环境变量 "+env+")")
+	}
+	boolean := func(p *bool, name, env string, help string) {
+		def := false
+		if v, err := strconv.ParseBool(getenv(env)); err == nil {
+			def = v
+		}
+		fs.BoolVar(p, name, def, help+" (环境变量 "+env+")")
+	}
+	mongoDefault := getenv("MONGODB_URI")
+	str(&cfg.Addr, "addr", "AGENCYHALL_ADDR", ":8080", "HTTP 监听地址")
+	str(&cfg.DataDir, "data-dir", "AGENCYHALL_DATA_DIR", "./data", "数据目录（内置数据库、文件、密钥）")
+	str(&cfg.MongoURI, "mongo-uri", "AGENCYHALL_MONGO_URI", mongoDefault, "MongoDB 连接串；为空时启动内置数据库（也读 MONGODB_URI）")
+	str(&cfg.DB, "db", "AGENCYHALL_DB", "agencyhall", "数据库名")
+	boolean(&cfg.Demo, "demo", "AGENCYHALL_DEMO", "载入演示数据（可重复执行）")
+	str(&cfg.LogFormat, "log-format", "AGENCYHALL_LOG_FORMAT", "text", "日志格式 text|json")
+	str(&cfg.BaseURL, "base-url", "AGENCYHALL_BASE_URL", "", "对外访问地址，如 https://zjcs.example.gov.cn")
+	boolean(&cfg.SecureCookies, "secure-cookies", "AGENCYHALL_SECURE_COOKIES", "Cookie 只经 HTTPS 发送（生产环境开启）")
+	str(&cfg.SiteName, "site-name", "AGENCYHALL_SITE_NAME", "兰州市网上中介服务超市", "平台名称")
+	str(&cfg.Region, "region", "AGENCYHALL_REGION", "620100", "平台所在行政区划代码")
+	return fs
+}
+
+func (c *config) validate() error {
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format 应为 text 或 json，而不是 %q", c.LogFormat)
+	}
+	if c.DB == "" || strings.ContainsAny(c.DB, `/\. "$`) {
+		return fmt.Errorf("--db 数据库名无效: %q", c.DB)
+	}
+	return nil
+}
+
+func (c *config) dbDir() string { return filepath.Join(c.DataDir, "db") }
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// version is the module version, or the VCS revision for a development build.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			return "dev-" + s.Value[:12]
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,67 @@
+// Command agencyhall runs the online intermediary-service supermarket.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "agencyhall:", err)
+		if code, ok := err.(exitCode); ok {
+			os.Exit(int(code))
+		}
+		os.Exit(1)
+	}
+}
+
+// exitCode is an error that only sets the process's exit status; the
+// command has already said what went wrong.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+const usage = `用法: agencyhall <命令> [参数]
+
+命令:
+  serve          启动服务（--demo 载入演示数据）
+  audit verify   校验审计日志哈希链
+  version        显示版本
+
+每个命令的参数见 agencyhall <命令> -h；参数均可用 AGENCYHALL_* 环境变量设置。
+`
+
+// run is the whole program, with its environment passed in so tests can
+// drive it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return exitCode(2)
+	}
+	switch args[1] {
+	case "serve":
+		return runServe(ctx, args[2:], getenv, stdout, stderr)
+	case "audit":
+		if len(args) < 3 || args[2] != "verify" {
+			fmt.Fprint(stderr, usage)
+			return exitCode(2)
+		}
+		return runAuditVerify(ctx, args[3:], getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "agencyhall", version())
+		return nil
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "未知命令 %q\n\n%s", args[1], usage)
+	return exitCode(2)
+}

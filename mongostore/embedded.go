@@ -1,0 +1,85 @@
+package mongostore
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+// Embedded is an in-process FerretDB with the SQLite handler, listening on a
+// loopback port. The application talks to it through the real wire protocol
+// with the official driver, exactly as it would talk to MongoDB.
+type Embedded struct {
+	dir    string
+	uri    string
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// StartEmbedded starts FerretDB with its SQLite files under dir. FerretDB's
+// own logging is routed into log at warn level and above, because its info
+// output reports every connection.
+func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Embedded, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("database directory: %w", err)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	quiet := slog.New(levelFloor{Handler: log.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    quiet,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start embedded FerretDB: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	e := &Embedded{dir: abs, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		_ = f.Run(runCtx)
+	}()
+	e.uri = f.MongoDBURI()
+	return e, nil
+}
+
+// URI is the mongodb:// address of the embedded server.
+func (e *Embedded) URI() string { return e.uri }
+
+// Dir is the directory that holds the SQLite files, one per database.
+func (e *Embedded) Dir() string { return e.dir }
+
+// Stop shuts FerretDB down and waits until its files are closed.
+func (e *Embedded) Stop() {
+	e.cancel()
+	<-e.done
+}
+
+// levelFloor drops records below min, whatever the wrapped handler accepts.
+type levelFloor struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelFloor) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelFloor) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFloor{Handler: h.Handler.WithAttrs(a), min: h.min}
+}
+
+func (h levelFloor) WithGroup(n string) slog.Handler {
+	return levelFloor{Handler: h.Handler.WithGroup(n), min: h.min}
+}

@@ -1,0 +1,47 @@
+package mongostore
+
+import (
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Collection names.
+const (
+	collOrgs         = "orgs"
+	collUsers        = "users"
+	collSessions     = "sessions"
+	collTokens       = "api_tokens"
+	collThrottles    = "login_throttles"
+	collAudit        = "audit"
+	collCounters     = "counters"
+	collLeases       = "leases"
+	collServiceItems = "service_items"
+)
+
+type collectionSpec struct {
+	name    string
+	indexes []mongo.IndexModel
+}
+
+func index(keys ...string) mongo.IndexModel {
+	d := bson.D{}
+	for _, k := range keys {
+		d = append(d, bson.E{Key: k, Value: 1})
+	}
+	return mongo.IndexModel{Keys: d}
+}
+
+// collections declares every collection and its secondary indexes. They are
+// created at start-up; on MongoDB the indexes serve the list queries, on the
+// embedded engine only _id lookups use an index (DESIGN.md §3).
+var collections = []collectionSpec{
+	{name: collOrgs, indexes: []mongo.IndexModel{index("kind"), index("uscc")}},
+	{name: collUsers, indexes: []mongo.IndexModel{index("org_id")}},
+	{name: collSessions, indexes: []mongo.IndexModel{index("user_id")}},
+	{name: collTokens, indexes: []mongo.IndexModel{index("user_id")}},
+	{name: collThrottles},
+	{name: collAudit, indexes: []mongo.IndexModel{index("seq"), index("actor_id")}},
+	{name: collCounters},
+	{name: collLeases},
+	{name: collServiceItems, indexes: []mongo.IndexModel{index("stage")}},
+}

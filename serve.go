@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/demo"
+)
+
+// drainTimeout is how long in-flight requests may finish at shutdown.
+const drainTimeout = 10 * time.Second
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlagSet("serve", &cfg, getenv, stderr)
+	if err := fs.Parse(args); err != nil {
+		return exitCode(2)
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	log := cfg.logger(stderr)
+
+	db, err := openDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.close(context.WithoutCancel(ctx))
+
+	now := time.Now
+	svc := newServices(db.store, now, 0)
+	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now})
+
+	adminPassword := getenv("AGENCYHALL_ADMIN_PASSWORD")
+	var logins []demo.Login
+	if cfg.Demo && adminPassword == "" {
+		// A demo is for trying things: its admin has the printed demo password.
+		adminPassword = demo.DemoPassword
+		logins = append(logins, demo.Login{Login: "admin", Password: demo.DemoPassword, Label: "平台管理员"})
+	}
+	if err := bootstrapAdmin(ctx, svc.auth, adminPassword, stdout); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		more, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Now: now})
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		logins = append(logins, more...)
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	printWelcome(stdout, cfg, ln.Addr(), logins)
+	log.Info("serving", "addr", ln.Addr().String())
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	// Shutdown order: stop accepting and drain HTTP, then (deferred) the
+	// driver and the embedded database.
+	log.Info("shutting down")
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
+	defer cancel()
+	if err := srv.Shutdown(drainCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("drain incomplete", "error", err)
+	}
+	return nil
+}
+
+// bootstrapAdmin creates the first platform admin on an empty database.
+func bootstrapAdmin(ctx context.Context, a *auth.Service, password string, stdout io.Writer) error {
+	has, err := a.HasUsers(ctx)
+	if err != nil || has {
+		return err
+	}
+	generated := password == ""
+	if generated {
+		password = auth.RandomPassword()
+	}
+	org := auth.Org{ID: "platform", Kind: auth.OrgPlatform, Name: "平台运营方"}
+	if _, err := a.EnsureAccount(ctx, org, auth.User{ID: "admin", Name: "平台管理员", Role: auth.RoleAdmin}, password); err != nil {
+		return fmt.Errorf("create bootstrap admin: %w", err)
+	}
+	if generated {
+		fmt.Fprintf(stdout, "已创建平台管理员账号 admin，初始密码（只显示这一次）：%s\n", password)
+	} else {
+		fmt.Fprintln(stdout, "已创建平台管理员账号 admin（密码取自 AGENCYHALL_ADMIN_PASSWORD）")
+	}
+	return nil
+}
+
+func printWelcome(w io.Writer, cfg config, addr net.Addr, logins []demo.Login) {
+	url := cfg.BaseURL
+	if url == "" {
+		host := cfg.Addr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		if tcp, ok := addr.(*net.TCPAddr); ok && strings.HasSuffix(cfg.Addr, ":0") {
+			host = fmt.Sprintf("localhost:%d", tcp.Port)
+		}
+		url = "http://" + host
+	}
+	fmt.Fprintf(w, "%s 已启动：%s\n", cfg.SiteName, url)
+	if len(logins) > 0 {
+		fmt.Fprintln(w, "演示账号（登录名 / 密码 / 角色）：")
+		for _, l := range logins {
+			fmt.Fprintf(w, "  %-16s %-16s %s\n", l.Login, l.Password, l.Label)
+		}
+	}
+}

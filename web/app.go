@@ -1,0 +1,185 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/agencyhall/agencyhall/apperr"
+	"github.com/agencyhall/agencyhall/audit"
+	"github.com/agencyhall/agencyhall/auth"
+)
+
+// Config holds what the plumbing needs.
+type Config struct {
+	Auth          *auth.Service
+	Audit         *audit.Log
+	Logger        *slog.Logger
+	SecureCookies bool
+	// MaxBodyBytes limits request bodies (1 MiB when zero); upload routes
+	// raise it for themselves with LimitBody.
+	MaxBodyBytes int64
+	Now          func() time.Time
+}
+
+// App is the gin engine together with the declared routes.
+type App struct {
+	Engine        *gin.Engine
+	auth          *auth.Service
+	audit         *audit.Log
+	log           *slog.Logger
+	secureCookies bool
+	maxBody       int64
+	now           func() time.Time
+	metrics       *Metrics
+	routes        []Route
+	// RenderError renders an error page for page routes; admin-ui sets it.
+	RenderError func(c *gin.Context, status int, e *apperr.Error)
+}
+
+// New builds the engine with the global middleware.
+func New(cfg Config) *App {
+	gin.SetMode(gin.ReleaseMode)
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	a := &App{Engine: gin.New(), auth: cfg.Auth, audit: cfg.Audit, log: cfg.Logger, secureCookies: cfg.SecureCookies,
+		maxBody: cfg.MaxBodyBytes, now: cfg.Now, metrics: newMetrics()}
+	a.Engine.ContextWithFallback = true
+	a.Engine.HandleMethodNotAllowed = false
+	a.Engine.Use(a.withApp, a.recover, requestID, securityHeaders, a.metrics.middleware, a.limitBody, a.authenticate)
+	a.Engine.NoRoute(func(c *gin.Context) { Fail(c, apperr.NotFound("页面")) })
+	return a
+}
+
+// Metrics exposes the Prometheus collectors.
+func (a *App) Metrics() *Metrics { return a.metrics }
+
+// Logger is the application logger.
+func (a *App) Logger() *slog.Logger { return a.log }
+
+// Auth is the account service.
+func (a *App) Auth() *auth.Service { return a.auth }
+
+// Handle registers a declared route. Access checks, CSRF checks and the
+// audit record of a state change run around the handler.
+func (a *App) Handle(r Route) {
+	if r.Handler == nil {
+		panic("web: route " + r.Method + " " + r.Path + " has no handler")
+	}
+	a.routes = append(a.routes, r)
+	route := r
+	chain := []gin.HandlerFunc{func(c *gin.Context) { c.Set(ctxRoute, &route) }, a.authorize(route)}
+	if unsafe(r.Method) {
+		chain = append(chain, a.checkCSRF, a.auditChange(route))
+	}
+	chain = append(chain, r.Handler)
+	a.Engine.Handle(r.Method, r.Path, chain...)
+}
+
+// Routes lists every declared route, in registration order.
+func (a *App) Routes() []Route { return append([]Route(nil), a.routes...) }
+
+// ServeHTTP makes the App an http.Handler.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.Engine.ServeHTTP(w, r) }
+
+const (
+	ctxApp       = "ah.app"
+	ctxRoute     = "ah.route"
+	ctxPrincipal = "ah.principal"
+	ctxSession   = "ah.session"
+	ctxRequestID = "ah.request_id"
+	ctxAudit     = "ah.audit"
+	ctxCSRF      = "ah.csrf"
+)
+
+func (a *App) withApp(c *gin.Context) { c.Set(ctxApp, a); c.Next() }
+
+func appFrom(c *gin.Context) *App {
+	if v, ok := c.Get(ctxApp); ok {
+		return v.(*App)
+	}
+	return nil
+}
+
+func isPage(c *gin.Context) bool {
+	if v, ok := c.Get(ctxRoute); ok {
+		return v.(*Route).Page
+	}
+	// Unknown paths: pages unless they look like API calls.
+	p := c.Request.URL.Path
+	return !(len(p) >= 5 && p[:5] == "/api/")
+}
+
+// CurrentRoute is the declared route being served, if any.
+func CurrentRoute(c *gin.Context) (Route, bool) {
+	if v, ok := c.Get(ctxRoute); ok {
+		return *v.(*Route), true
+	}
+	return Route{}, false
+}
+
+func (a *App) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.log.Error("panic", "request_id", RequestID(c), "path", c.Request.URL.Path, "panic", v)
+			Fail(c, &apperr.Error{Kind: apperr.KindInternal, Code: "internal", Message: "服务器内部错误，请稍后再试"})
+		}
+	}()
+	c.Next()
+}
+
+func (a *App) limitBody(c *gin.Context) {
+	if c.Request.Body != nil && c.Request.ContentLength != 0 {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.maxBody)
+	}
+	c.Next()
+}
+
+// LimitBody replaces the body limit for one route (uploads).
+func LimitBody(c *gin.Context, n int64) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+}
+
+// Principal is who is acting in this request (anonymous when nobody).
+func PrincipalOf(c *gin.Context) auth.Principal {
+	if v, ok := c.Get(ctxPrincipal); ok {
+		return v.(auth.Principal)
+	}
+	return auth.Principal{}
+}
+
+// RequestContext returns the request's context.
+func RequestContext(c *gin.Context) context.Context { return c.Request.Context() }
+
+func (a *App) authorize(r Route) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := PrincipalOf(c)
+		if r.Access.Allows(p) {
+			c.Next()
+			return
+		}
+		if p.Anonymous() {
+			if r.Page && c.Request.Method == http.MethodGet {
+				c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request.URL.RequestURI()))
+				c.Abort()
+				return
+			}
+			Fail(c, apperr.Unauthorized(""))
+			return
+		}
+		Fail(c, apperr.Forbidden(""))
+	}
+}

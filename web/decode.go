@@ -1,0 +1,57 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/agencyhall/agencyhall/apperr"
+)
+
+func newStrictDecoder(r io.Reader) *json.Decoder {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	return dec
+}
+
+// decodeError explains a JSON decoding failure in Chinese, naming the field
+// where it can.
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.Is(err, io.EOF):
+		return apperr.InvalidMsg("empty_body", "请求体为空，请提交 JSON 数据")
+	case errors.As(err, &maxErr):
+		return apperr.InvalidMsg("body_too_large", "请求体过大")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return apperr.InvalidMsg("bad_json", "请求体应为 JSON 对象")
+		}
+		return apperr.Invalid().Field(field, "类型不正确，应为"+jsonKind(typeErr.Type.Kind().String()))
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.InvalidMsg("bad_json", "请求体不是合法的 JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.Invalid().Field(name, "不认识的字段")
+	}
+	return apperr.InvalidMsg("bad_json", "请求体无法解析")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "字符串"
+	case "bool":
+		return "布尔值"
+	case "slice", "array":
+		return "数组"
+	case "struct", "map":
+		return "对象"
+	}
+	return "数字"
+}

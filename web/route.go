@@ -1,0 +1,92 @@
+// Package web is the HTTP plumbing shared by the JSON API (server) and the
+// pages (admin-ui): route declarations with their access rules, sessions and
+// API tokens, CSRF, security headers, request IDs, metrics, the audit trail
+// of state changes, and the one mapping from error kinds to status codes.
+package web
+
+import (
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/agencyhall/agencyhall/auth"
+)
+
+// Access says who may call a route. Every route declares one; there is no
+// default, so a forgotten declaration cannot open a route by accident.
+type Access struct {
+	public bool
+	roles  []auth.Role // empty with public false: any logged-in user
+}
+
+// Public routes are open to anonymous visitors.
+func Public() Access { return Access{public: true} }
+
+// LoggedIn routes need any logged-in user.
+func LoggedIn() Access { return Access{} }
+
+// Roles restricts a route to users with one of the roles.
+func Roles(r ...auth.Role) Access { return Access{roles: r} }
+
+// IsPublic reports whether anonymous visitors may call the route.
+func (a Access) IsPublic() bool { return a.public }
+
+// Allows reports whether a principal may call the route.
+func (a Access) Allows(p auth.Principal) bool {
+	switch {
+	case a.public:
+		return true
+	case p.Anonymous():
+		return false
+	case len(a.roles) == 0:
+		return true
+	}
+	return slices.Contains(a.roles, p.Role)
+}
+
+// AllowedRoles lists the roles that may call the route (all for public or
+// logged-in routes).
+func (a Access) AllowedRoles() []auth.Role {
+	if len(a.roles) == 0 {
+		return auth.Roles
+	}
+	return a.roles
+}
+
+// Describe is the access rule in Chinese, for the API document.
+func (a Access) Describe() string {
+	switch {
+	case a.public:
+		return "公开"
+	case len(a.roles) == 0:
+		return "登录用户"
+	}
+	s := ""
+	for i, r := range a.roles {
+		if i > 0 {
+			s += "、"
+		}
+		s += r.Label()
+	}
+	return s
+}
+
+// Route is one declared endpoint.
+type Route struct {
+	Method  string
+	Path    string
+	Access  Access
+	Summary string // Chinese summary, shown in the API document and audit log
+	Action  string // audit action name for state changes, e.g. "user.register"
+	Page    bool   // an HTML page: errors render as pages, not JSON
+	Tag     string // group in the API document
+	// In and Out are example values of the JSON request and response bodies;
+	// the API document describes their types.
+	In, Out any
+	Handler gin.HandlerFunc
+}
+
+// unsafe reports whether the method changes state.
+func unsafe(method string) bool {
+	return method != "GET" && method != "HEAD" && method != "OPTIONS"
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"log/slog"
+	"time"
+
+	adminui "github.com/agencyhall/agencyhall/admin-ui"
+	"github.com/agencyhall/agencyhall/audit"
+	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/mongostore"
+	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/server"
+	"github.com/agencyhall/agencyhall/web"
+)
+
+// services are the domain services of one running instance.
+type services struct {
+	auth    *auth.Service
+	audit   *audit.Log
+	catalog *registry.Catalog
+}
+
+func newServices(store *mongostore.Store, now func() time.Time, bcryptCost int) services {
+	return services{
+		auth:    auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcryptCost}),
+		audit:   audit.NewLog(store.Audit(), now),
+		catalog: registry.NewCatalog(store.Catalog(), now),
+	}
+}
+
+// appOptions are the parts of the configuration the HTTP layer needs.
+type appOptions struct {
+	log           *slog.Logger
+	secureCookies bool
+	siteName      string
+	region        string
+	now           func() time.Time
+}
+
+// newApp builds the whole HTTP surface: the JSON API and the pages on one
+// engine, so every route goes through the same access declarations.
+func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
+	app := web.New(web.Config{Auth: svc.auth, Audit: svc.audit, Logger: o.log, SecureCookies: o.secureCookies, Now: o.now})
+	server.Register(app, server.Deps{
+		Auth:    svc.auth,
+		Audit:   svc.audit,
+		Catalog: svc.catalog,
+		Ping:    store.Ping,
+		Version: version(),
+	})
+	adminui.Register(app, adminui.Deps{
+		Auth:     svc.auth,
+		Audit:    svc.audit,
+		Catalog:  svc.catalog,
+		SiteName: o.siteName,
+		Region:   o.region,
+		Now:      o.now,
+	})
+	return app
+}
