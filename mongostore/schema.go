@@ -16,6 +16,8 @@ const (
 	collCounters     = "counters"
 	collLeases       = "leases"
 	collServiceItems = "service_items"
+	collAgencies     = "agencies"
+	collFiles        = "files"
 )
 
 type collectionSpec struct {
@@ -44,4 +46,6 @@ var collections = []collectionSpec{
 	{name: collCounters},
 	{name: collLeases},
 	{name: collServiceItems, indexes: []mongo.IndexModel{index("stage")}},
+	{name: collAgencies, indexes: []mongo.IndexModel{index("status")}},
+	{name: collFiles, indexes: []mongo.IndexModel{index("owner_org")}},
 }
