@@ -9,15 +9,18 @@ import (
 	"time"
 
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/registry"
 )
 
 // Deps are the services the seed goes through (never raw inserts, so the
 // demo data obeys the same rules as real data).
 type Deps struct {
-	Auth    *auth.Service
-	Catalog *registry.Catalog
-	Now     func() time.Time
+	Auth     *auth.Service
+	Catalog  *registry.Catalog
+	Registry *registry.Registry
+	Files    *files.Service
+	Now      func() time.Time
 }
 
 // Login is a demo account to print at start-up.
@@ -66,6 +69,9 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 		}
 	}
 
+	if err := d.Registry.RefreshCatalog(ctx); err != nil {
+		return nil, err
+	}
 	var logins []Login
 	for _, r := range regulators {
 		org := auth.Org{ID: "regulator:" + r.login, Kind: auth.OrgRegulator, Name: r.org, Department: r.dept, Region: r.region}
@@ -84,6 +90,13 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 			return nil, fmt.Errorf("demo account %s: %w", a.user.ID, err)
 		}
 		logins = append(logins, Login{a.user.ID, DemoPassword, a.org.Kind.Label() + " · " + a.org.Name})
+	}
+	items, err = d.Catalog.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := seedAgencies(ctx, d, items); err != nil {
+		return nil, err
 	}
 	return logins, nil
 }

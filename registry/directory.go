@@ -13,20 +13,28 @@ import (
 
 // Directory is the in-memory read model behind the public agency directory
 // and the review queue: every write to an agency replaces its entry, so
-// searches never touch the database (DESIGN.md §3).
+// searches never touch the database (DESIGN.md §3). Searches walk a cached
+// ordering (by pinyin name, or newest first) and filter, so no query sorts.
 type Directory struct {
 	mu       sync.RWMutex
-	agencies map[string]Agency
+	entries  map[string]*dirEntry
 	items    map[string]ServiceItem
 	collator *collate.Collator
-	// sortKeys caches the collation key of each name for sorting by pinyin.
-	sortKeys map[string][]byte
+
+	orderMu  sync.Mutex // guards rebuilding the orderings under the read lock
+	byName   []*dirEntry
+	byNewest []*dirEntry
+	dirty    bool
+}
+
+type dirEntry struct {
+	agency  Agency
+	nameKey string // collation key: sorts Chinese names by pinyin
 }
 
 // NewDirectory makes an empty directory.
 func NewDirectory() *Directory {
-	return &Directory{agencies: map[string]Agency{}, items: map[string]ServiceItem{}, sortKeys: map[string][]byte{},
-		collator: collate.New(language.Chinese)}
+	return &Directory{entries: map[string]*dirEntry{}, items: map[string]ServiceItem{}, collator: collate.New(language.Chinese)}
 }
 
 // SetCatalog replaces the service items the directory resolves listings with.
@@ -42,11 +50,43 @@ func (d *Directory) SetCatalog(items []ServiceItem) {
 
 // Put stores the latest state of an agency.
 func (d *Directory) Put(a Agency) {
+	var buf collate.Buffer
+	key := string(d.collator.KeyFromString(&buf, a.Profile.Name))
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.agencies[a.ID] = a
-	var buf collate.Buffer
-	d.sortKeys[a.ID] = append([]byte(nil), d.collator.KeyFromString(&buf, a.Profile.Name)...)
+	d.entries[a.ID] = &dirEntry{agency: a, nameKey: key}
+	d.dirty = true
+}
+
+// orderings returns the cached orderings, rebuilding them after writes.
+// Callers hold the read lock.
+func (d *Directory) orderings() (byName, byNewest []*dirEntry) {
+	d.orderMu.Lock()
+	defer d.orderMu.Unlock()
+	if d.dirty || d.byName == nil {
+		all := make([]*dirEntry, 0, len(d.entries))
+		for _, e := range d.entries {
+			all = append(all, e)
+		}
+		d.byName = slices.Clone(all)
+		sort.Slice(d.byName, func(i, j int) bool {
+			a, b := d.byName[i], d.byName[j]
+			if a.nameKey != b.nameKey {
+				return a.nameKey < b.nameKey
+			}
+			return a.agency.ID < b.agency.ID
+		})
+		d.byNewest = all
+		sort.Slice(d.byNewest, func(i, j int) bool {
+			a, b := d.byNewest[i].agency, d.byNewest[j].agency
+			if !a.AdmittedAt.Equal(b.AdmittedAt) {
+				return a.AdmittedAt.After(b.AdmittedAt)
+			}
+			return a.ID < b.ID
+		})
+		d.dirty = false
+	}
+	return d.byName, d.byNewest
 }
 
 // Sort orders of directory results.
@@ -89,19 +129,29 @@ func (d *Directory) Search(q DirectoryQuery) ([]DirectoryEntry, int) {
 	}
 	text := strings.TrimSpace(q.Text)
 	upper := strings.ToUpper(text)
+	region := strings.TrimRight(q.Region, "0")
 	day := DateOf(q.Now)
+	needListings := q.ItemCode != "" || q.Stage != ""
 
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	var hits []DirectoryEntry
-	for _, a := range d.agencies {
+	byName, byNewest := d.orderings()
+	order := byName
+	if q.Sort == SortNewest {
+		order = byNewest
+	}
+	from := (q.Page - 1) * q.PageSize
+	var page []DirectoryEntry
+	total := 0
+	for _, e := range order {
+		a := &e.agency
 		if !slices.Contains(statuses, a.Status) {
 			continue
 		}
 		if text != "" && !strings.Contains(a.Profile.Name, text) && !strings.HasPrefix(a.Profile.USCC, upper) {
 			continue
 		}
-		if q.Region != "" && !strings.HasPrefix(a.Profile.Region, strings.TrimRight(q.Region, "0")) {
+		if region != "" && !strings.HasPrefix(a.Profile.Region, region) {
 			continue
 		}
 		if q.QualType != "" && !slices.ContainsFunc(a.Profile.Qualifications, func(x Qualification) bool {
@@ -109,45 +159,34 @@ func (d *Directory) Search(q DirectoryQuery) ([]DirectoryEntry, int) {
 		}) {
 			continue
 		}
-		valid := d.validListings(a, day)
-		if q.ItemCode != "" && !slices.ContainsFunc(valid, func(l Listing) bool { return l.ItemCode == q.ItemCode }) {
+		if needListings && !d.anyValidListing(a, day, q.ItemCode, q.Stage) {
 			continue
 		}
-		if q.Stage != "" && !slices.ContainsFunc(valid, func(l Listing) bool { return d.items[l.ItemCode].Stage == q.Stage }) {
-			continue
+		if total >= from && len(page) < q.PageSize {
+			page = append(page, DirectoryEntry{Agency: publicView(*a), ValidListings: d.validListings(*a, day)})
 		}
-		hits = append(hits, DirectoryEntry{Agency: a, ValidListings: valid})
-	}
-	switch q.Sort {
-	case SortNewest:
-		sort.Slice(hits, func(i, j int) bool {
-			if !hits[i].Agency.AdmittedAt.Equal(hits[j].Agency.AdmittedAt) {
-				return hits[i].Agency.AdmittedAt.After(hits[j].Agency.AdmittedAt)
-			}
-			return hits[i].Agency.ID < hits[j].Agency.ID
-		})
-	default:
-		sort.Slice(hits, func(i, j int) bool {
-			if c := compareBytes(d.sortKeys[hits[i].Agency.ID], d.sortKeys[hits[j].Agency.ID]); c != 0 {
-				return c < 0
-			}
-			return hits[i].Agency.ID < hits[j].Agency.ID
-		})
-	}
-	total := len(hits)
-	from := (q.Page - 1) * q.PageSize
-	if from > total {
-		from = total
-	}
-	to := min(from+q.PageSize, total)
-	page := hits[from:to]
-	for i := range page {
-		page[i].Agency = publicView(page[i].Agency)
+		total++
 	}
 	return page, total
 }
 
-func compareBytes(a, b []byte) int { return strings.Compare(string(a), string(b)) }
+// anyValidListing reports whether the agency has a listing, valid on day,
+// of the item (when given) in the stage (when given).
+func (d *Directory) anyValidListing(a *Agency, day Date, item string, stage Stage) bool {
+	for _, l := range a.Listings {
+		if item != "" && l.ItemCode != item {
+			continue
+		}
+		it, ok := d.items[l.ItemCode]
+		if !ok || (stage != "" && it.Stage != stage) {
+			continue
+		}
+		if it.Enabled && MeetsRequirement(it, a.Profile.Qualifications, day) {
+			return true
+		}
+	}
+	return false
+}
 
 // validListings keeps the listings whose item is enabled and whose
 // qualification requirement the agency meets on day.
@@ -167,14 +206,15 @@ func (d *Directory) Queue() []Agency {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	var out []Agency
-	for _, a := range d.agencies {
+	for _, e := range d.entries {
+		a := e.agency
 		if a.Status == StatusPending || (a.PendingChange != nil && a.Status.Admitted()) {
 			out = append(out, a)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if !out[i].SubmittedAt.Equal(out[j].SubmittedAt) {
-			return out[i].SubmittedAt.Before(out[j].SubmittedAt)
+		if !out[i].UpdatedAt.Equal(out[j].UpdatedAt) {
+			return out[i].UpdatedAt.Before(out[j].UpdatedAt)
 		}
 		return out[i].ID < out[j].ID
 	})
@@ -186,13 +226,13 @@ func (d *Directory) Counts() map[AgencyStatus]int {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	m := map[AgencyStatus]int{}
-	for _, a := range d.agencies {
-		m[a.Status]++
+	for _, e := range d.entries {
+		m[e.agency.Status]++
 	}
 	return m
 }
 
-// ItemName resolves a service item code for display.
+// Item resolves a service item code for display.
 func (d *Directory) Item(code string) (ServiceItem, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()

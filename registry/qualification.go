@@ -18,21 +18,18 @@ func MeetsRequirement(item ServiceItem, quals []Qualification, d Date) bool {
 	if len(item.Qualifications) == 0 {
 		return true
 	}
-	held := map[string]bool{}
-	for _, q := range quals {
-		if q.ValidOn(d) {
-			held[q.Type] = true
-		}
+	holds := func(t string) bool {
+		return slices.ContainsFunc(quals, func(q Qualification) bool { return q.Type == t && q.ValidOn(d) })
 	}
 	if item.QualMode == QualAllOf {
 		for _, t := range item.Qualifications {
-			if !held[t] {
+			if !holds(t) {
 				return false
 			}
 		}
 		return true
 	}
-	return slices.ContainsFunc(item.Qualifications, func(t string) bool { return held[t] })
+	return slices.ContainsFunc(item.Qualifications, holds)
 }
 
 // ListingValid reports whether a listing of item by an agency holding quals
