@@ -24,6 +24,7 @@ type config struct {
 	SecureCookies bool
 	SiteName      string
 	Region        string
+	BlobURL       string
 }
 
 func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.Writer) *flag.FlagSet {
@@ -53,6 +54,7 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 	boolean(&cfg.SecureCookies, "secure-cookies", "AGENCYHALL_SECURE_COOKIES", "Cookie 只经 HTTPS 发送（生产环境开启）")
 	str(&cfg.SiteName, "site-name", "AGENCYHALL_SITE_NAME", "兰州市网上中介服务超市", "平台名称")
 	str(&cfg.Region, "region", "AGENCYHALL_REGION", "620100", "平台所在行政区划代码")
+	str(&cfg.BlobURL, "blob-url", "AGENCYHALL_BLOB_URL", "", "上传文件存储地址；为空时为 <data-dir>/files，s3://… 为 S3 兼容存储")
 	return fs
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/demo"
+	"github.com/agencyhall/agencyhall/files"
 )
 
 // drainTimeout is how long in-flight requests may finish at shutdown.
@@ -36,6 +37,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	now := time.Now
 	svc := newServices(db.store, now, 0)
+	bucket, err := files.OpenBucket(ctx, cfg.BlobURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer bucket.Close()
+	svc.files = files.NewService(db.store.Files(), bucket, now)
+	if err := svc.registry.Load(ctx); err != nil {
+		return fmt.Errorf("load registry: %w", err)
+	}
 	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now})
 
 	adminPassword := getenv("AGENCYHALL_ADMIN_PASSWORD")
@@ -49,7 +59,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	if cfg.Demo {
-		more, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Now: now})
+		more, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Registry: svc.registry, Files: svc.files, Now: now})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"time"
 
 	adminui "github.com/agencyhall/agencyhall/admin-ui"
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/mongostore"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/server"
@@ -15,17 +18,28 @@ import (
 
 // services are the domain services of one running instance.
 type services struct {
-	auth    *auth.Service
-	audit   *audit.Log
-	catalog *registry.Catalog
+	auth     *auth.Service
+	audit    *audit.Log
+	catalog  *registry.Catalog
+	registry *registry.Registry
+	files    *files.Service // set by openFiles: it needs the blob bucket
 }
 
 func newServices(store *mongostore.Store, now func() time.Time, bcryptCost int) services {
+	catalog := registry.NewCatalog(store.Catalog(), now)
 	return services{
-		auth:    auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcryptCost}),
-		audit:   audit.NewLog(store.Audit(), now),
-		catalog: registry.NewCatalog(store.Catalog(), now),
+		auth:     auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcryptCost}),
+		audit:    audit.NewLog(store.Audit(), now),
+		catalog:  catalog,
+		registry: registry.NewRegistry(store.Agencies(), catalog, now, newID),
 	}
+}
+
+// newID makes random identifiers for records nested in documents.
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // appOptions are the parts of the configuration the HTTP layer needs.
@@ -55,6 +69,8 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		SiteName: o.siteName,
 		Region:   o.region,
 		Now:      o.now,
+
+		SecureCookies: o.secureCookies,
 	})
 	return app
 }

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -97,4 +99,50 @@ func (c *Catalog) CountEnabled(ctx context.Context) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Created, Updated, Unchanged int
+}
+
+// Import creates or updates items by code; items equal to the stored ones
+// are left alone, so importing the same file twice changes nothing. The
+// items must already be valid (the Excel reader validates each row).
+func (c *Catalog) Import(ctx context.Context, items []ServiceItem) (ImportResult, error) {
+	var res ImportResult
+	existing, err := c.store.ListServiceItems(ctx)
+	if err != nil {
+		return res, err
+	}
+	byCode := make(map[string]ServiceItem, len(existing))
+	for _, it := range existing {
+		byCode[it.Code] = it
+	}
+	for _, it := range items {
+		it.Code = NormalizeCode(it.Code)
+		old, ok := byCode[it.Code]
+		if ok && sameItem(old, it) {
+			res.Unchanged++
+			continue
+		}
+		if _, err := c.Put(ctx, it); err != nil {
+			return res, fmt.Errorf("import %s: %w", it.Code, err)
+		}
+		if ok {
+			res.Updated++
+		} else {
+			res.Created++
+		}
+	}
+	return res, nil
+}
+
+// sameItem compares everything an import can set.
+func sameItem(a, b ServiceItem) bool {
+	a.UpdatedAt, b.UpdatedAt = time.Time{}, time.Time{}
+	return a.Code == b.Code && a.Name == b.Name && a.Category == b.Category && a.Stage == b.Stage &&
+		a.ApprovalMatter == b.ApprovalMatter && a.Department == b.Department && a.LegalBasis == b.LegalBasis &&
+		slices.Equal(a.Qualifications, b.Qualifications) && a.QualMode == b.QualMode && a.FeeBasis == b.FeeBasis &&
+		a.TimeLimitDays == b.TimeLimitDays && a.Enabled == b.Enabled && a.Source == b.Source
 }

@@ -243,3 +243,30 @@ func TestApplicationValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestCatalogImportIsIdempotent(t *testing.T) {
+	store := srv.Store(t)
+	cat := registry.NewCatalog(store.Catalog(), nil)
+	ctx := context.Background()
+	items := []registry.ServiceItem{
+		{Code: "zj-1", Name: "地质灾害危险性评估", Stage: registry.StageLandUse, QualMode: registry.QualAnyOf, FeeBasis: registry.FeeMarket, TimeLimitDays: 30, Enabled: true},
+		{Code: "ZJ-2", Name: "房产测绘", Stage: registry.StageCompletion, QualMode: registry.QualAnyOf, FeeBasis: registry.FeeMarket, TimeLimitDays: 15, Enabled: true},
+	}
+	res, err := cat.Import(ctx, items)
+	if err != nil || res.Created != 2 {
+		t.Fatalf("first import %+v %v", res, err)
+	}
+	res, err = cat.Import(ctx, items)
+	if err != nil || res.Unchanged != 2 || res.Created+res.Updated != 0 {
+		t.Fatalf("second import %+v %v", res, err)
+	}
+	items[1].TimeLimitDays = 20
+	res, _ = cat.Import(ctx, items)
+	if res.Updated != 1 || res.Unchanged != 1 {
+		t.Fatalf("changed import %+v", res)
+	}
+	got, _ := cat.Get(ctx, "ZJ-1")
+	if got.Name != "地质灾害危险性评估" {
+		t.Fatalf("code lookup is case-insensitive: %+v", got)
+	}
+}
