@@ -1,7 +1,13 @@
 // Package adminui serves the server-rendered pages in Simplified Chinese.
+//
+// Pages are html/template files parsed once at start-up, with their CSS and
+// JavaScript embedded in the binary. Every page works without JavaScript;
+// htmx and static/app.js only enhance (partial table refreshes, confirmation
+// dialogs). routes.go lists every page with who may open it.
 package adminui
 
 import (
+	"html/template"
 	"time"
 
 	"github.com/agencyhall/agencyhall/audit"
@@ -18,9 +24,33 @@ type Deps struct {
 	SiteName string // e.g. 兰州市网上中介服务超市
 	Region   string // the deployment's region code
 	Now      func() time.Time
+	// SecureCookies marks the one-shot flash cookie Secure, like the
+	// session cookie (--secure-cookies).
+	SecureCookies bool
 }
 
-// Register declares every page route on app.
+// defaultSiteName is used when the configuration names no deployment.
+const defaultSiteName = "网上中介服务超市"
+
+// ui holds what every page handler needs.
+type ui struct {
+	Deps
+	assets *assets
+	pages  map[string]*template.Template
+}
+
+// Register declares every page route on app and makes web.Fail render
+// Chinese error pages for them. Templates are parsed here, once: a broken
+// template stops start-up instead of failing a visitor's request.
 func Register(app *web.App, d Deps) {
-	_ = d
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.SiteName == "" {
+		d.SiteName = defaultSiteName
+	}
+	u := &ui{Deps: d, assets: loadAssets()}
+	u.pages = mustParseTemplates(u.funcs())
+	app.RenderError = u.renderError
+	u.routes(app)
 }

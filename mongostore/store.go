@@ -39,7 +39,9 @@ type Config struct {
 	SQLiteDir string
 	Logger    *slog.Logger
 	// Timeout bounds each server selection, so an unreachable database
-	// fails fast instead of hanging a request.
+	// fails fast instead of hanging a request. The embedded server cannot
+	// be unreachable, only busy: with SQLiteDir set the default is longer,
+	// so a burst queues for a connection instead of failing.
 	Timeout time.Duration
 }
 
@@ -61,6 +63,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
+		if cfg.SQLiteDir != "" {
+			cfg.Timeout = 60 * time.Second
+		}
 	}
 	opts := options.Client().ApplyURI(cfg.URI).
 		SetServerSelectionTimeout(cfg.Timeout).
@@ -138,8 +143,10 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 				return fmt.Errorf("create collection %s: %w", c.name, err)
 			}
 		}
-		if len(c.indexes) > 0 {
-			if _, err := s.coll(c.name).Indexes().CreateMany(ctx, c.indexes); err != nil {
+		// One index per command: FerretDB 1.24 panics (and drops the
+		// connection) on a createIndexes of several indexes that exist already.
+		for _, ix := range c.indexes {
+			if _, err := s.coll(c.name).Indexes().CreateOne(ctx, ix); err != nil {
 				return fmt.Errorf("create indexes on %s: %w", c.name, err)
 			}
 		}
@@ -193,6 +200,12 @@ func translate(err error, what string) error {
 
 func isServerSelection(err error) bool {
 	return strings.Contains(err.Error(), "server selection")
+}
+
+// isDuplicate reports a translated duplicate-key error.
+func isDuplicate(err error) bool {
+	e, ok := apperr.As(err)
+	return ok && e.Code == "duplicate"
 }
 
 // redactURI hides a password in a connection string for log lines.

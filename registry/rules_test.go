@@ -110,10 +110,10 @@ func TestExpiryLevel(t *testing.T) {
 
 func TestMaskID(t *testing.T) {
 	tests := map[string]string{
-		"62010219800101123X": "**************123X",
+		"62010219800101123X":   "**************123X",
 		" 620102198001011234 ": "**************1234",
-		"abc":                "***",
-		"":                   "",
+		"abc":                  "***",
+		"":                     "",
 	}
 	for in, want := range tests {
 		if got := MaskID(in); got != want {

@@ -1,0 +1,197 @@
+package adminui_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	adminui "github.com/agencyhall/agencyhall/admin-ui"
+	"github.com/agencyhall/agencyhall/audit"
+	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/mongostore/mongotest"
+	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/web"
+)
+
+var srv *mongotest.Server
+
+func TestMain(m *testing.M) { os.Exit(mongotest.Run(m, &srv)) }
+
+const (
+	testSite     = "测试市网上中介服务超市"
+	testPassword = "correct-horse-battery"
+)
+
+// env is one running site on a fresh database.
+type env struct {
+	t       *testing.T
+	URL     string
+	Auth    *auth.Service
+	Audit   *audit.Log
+	Catalog *registry.Catalog
+	App     *web.App // add test-only routes before the first request
+}
+
+func newEnv(t *testing.T) *env { return newEnvNamed(t, testSite) }
+
+// newEnvNamed runs the site under a deployment name.
+func newEnvNamed(t *testing.T, siteName string) *env {
+	t.Helper()
+	store := srv.Store(t)
+	authSvc := auth.NewService(store.Auth(), auth.Options{BcryptCost: bcrypt.MinCost})
+	auditLog := audit.NewLog(store.Audit(), nil)
+	catalog := registry.NewCatalog(store.Catalog(), nil)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet})
+	adminui.Register(app, adminui.Deps{Auth: authSvc, Audit: auditLog, Catalog: catalog, SiteName: siteName, Region: "620100"})
+	ts := httptest.NewServer(app)
+	t.Cleanup(ts.Close)
+	return &env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, App: app}
+}
+
+// uscc completes a valid unified social credit code from 17 characters.
+func uscc(t testing.TB, first17 string) string {
+	c, ok := registry.USCCCheckChar(first17)
+	if !ok || len(first17) != 17 {
+		t.Fatalf("bad USCC stem %q", first17)
+	}
+	return first17 + string(c)
+}
+
+// registerOrg creates an owner or agency with its first user.
+func (e *env) registerOrg(kind auth.OrgKind, login, orgName, stem string) {
+	e.t.Helper()
+	_, _, err := e.Auth.Register(context.Background(), auth.RegisterInput{Kind: kind, OrgName: orgName, USCC: uscc(e.t, stem),
+		Region: "620102", Login: login, Name: "测试" + login, Password: testPassword})
+	if err != nil {
+		e.t.Fatalf("register %s: %v", login, err)
+	}
+}
+
+// admin creates the platform admin account "admin".
+func (e *env) admin() {
+	e.t.Helper()
+	org := auth.Org{ID: "platform", Kind: auth.OrgPlatform, Name: "平台运营方"}
+	if _, err := e.Auth.EnsureAccount(context.Background(), org, auth.User{ID: "admin", Name: "管理员甲", Role: auth.RoleAdmin}, testPassword); err != nil {
+		e.t.Fatalf("admin: %v", err)
+	}
+}
+
+// regulator creates a regulator account through the service.
+func (e *env) regulator(login string) {
+	e.t.Helper()
+	org := auth.Org{ID: "regulator:" + login, Kind: auth.OrgRegulator, Name: "测试市生态环境局", Region: "620100"}
+	if _, err := e.Auth.EnsureAccount(context.Background(), org, auth.User{ID: login, Name: "监管员", Role: auth.RoleRegulator}, testPassword); err != nil {
+		e.t.Fatalf("regulator: %v", err)
+	}
+}
+
+// browser is a cookie-keeping HTTP client that does not follow redirects,
+// so tests can check where a response sends the visitor.
+type browser struct {
+	e    *env
+	c    *http.Client
+	csrf string // the token of the last page that had a form
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// page is a response with its body read.
+type page struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+var csrfRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+func (b *browser) do(req *http.Request) page {
+	b.e.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.e.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	p := page{Status: resp.StatusCode, Header: resp.Header, Body: string(body)}
+	if m := csrfRe.FindStringSubmatch(p.Body); m != nil {
+		b.csrf = m[1]
+	}
+	return p
+}
+
+func (b *browser) get(path string) page {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.e.URL+path, nil)
+	return b.do(req)
+}
+
+// post submits a form with the CSRF token of the last page seen.
+func (b *browser) post(path string, form url.Values) page {
+	b.e.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, set := form["csrf_token"]; !set {
+		form.Set("csrf_token", b.csrf)
+	}
+	return b.postRaw(path, form)
+}
+
+func (b *browser) postRaw(path string, form url.Values) page {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.e.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// login signs in through the login form.
+func (b *browser) login(login, password string) page {
+	b.e.t.Helper()
+	b.get("/login")
+	p := b.post("/login", url.Values{"login": {login}, "password": {password}})
+	if p.Status != http.StatusSeeOther {
+		b.e.t.Fatalf("login %s: status %d, want 303\n%s", login, p.Status, p.Body)
+	}
+	return p
+}
+
+func wantStatus(t *testing.T, p page, want int) {
+	t.Helper()
+	if p.Status != want {
+		t.Fatalf("status %d, want %d\n%s", p.Status, want, p.Body)
+	}
+}
+
+func wantContains(t *testing.T, p page, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(p.Body, s) {
+			t.Errorf("page lacks %q\n%s", s, p.Body)
+		}
+	}
+}
+
+func wantNotContains(t *testing.T, p page, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if strings.Contains(p.Body, s) {
+			t.Errorf("page unexpectedly contains %q", s)
+		}
+	}
+}
