@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/mongostore"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
@@ -44,7 +45,12 @@ func newFullApp(t *testing.T) *fullApp {
 	t.Helper()
 	st := testDB.Store(t)
 	now := time.Now
-	svc := newServices(st, now, bcrypt.MinCost)
+	bucket, err := files.OpenBucket(context.Background(), "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bucket.Close() })
+	svc := newServices(st, bucket, now, bcrypt.MinCost)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app := newApp(st, svc, appOptions{log: log, siteName: "测试市网上中介服务超市", region: "620100", now: now})
 	if err := bootstrapAdmin(context.Background(), svc.auth, testPassword, io.Discard); err != nil {

@@ -36,13 +36,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.close(context.WithoutCancel(ctx))
 
 	now := time.Now
-	svc := newServices(db.store, now, 0)
 	bucket, err := files.OpenBucket(ctx, cfg.BlobURL, cfg.DataDir)
 	if err != nil {
 		return err
 	}
 	defer bucket.Close()
-	svc.files = files.NewService(db.store.Files(), bucket, now)
+	svc := newServices(db.store, bucket, now, 0)
 	if err := svc.registry.Load(ctx); err != nil {
 		return fmt.Errorf("load registry: %w", err)
 	}

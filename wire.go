@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"gocloud.dev/blob"
+
 	adminui "github.com/agencyhall/agencyhall/admin-ui"
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
@@ -22,16 +24,19 @@ type services struct {
 	audit    *audit.Log
 	catalog  *registry.Catalog
 	registry *registry.Registry
-	files    *files.Service // set by openFiles: it needs the blob bucket
+	files    *files.Service
 }
 
-func newServices(store *mongostore.Store, now func() time.Time, bcryptCost int) services {
+// newServices builds the domain services on the store and the blob bucket
+// of uploaded files. bcryptCost 0 means the default cost.
+func newServices(store *mongostore.Store, bucket *blob.Bucket, now func() time.Time, bcryptCost int) services {
 	catalog := registry.NewCatalog(store.Catalog(), now)
 	return services{
 		auth:     auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcryptCost}),
 		audit:    audit.NewLog(store.Audit(), now),
 		catalog:  catalog,
 		registry: registry.NewRegistry(store.Agencies(), catalog, now, newID),
+		files:    files.NewService(store.Files(), bucket, now),
 	}
 }
 
@@ -56,16 +61,20 @@ type appOptions struct {
 func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 	app := web.New(web.Config{Auth: svc.auth, Audit: svc.audit, Logger: o.log, SecureCookies: o.secureCookies, Now: o.now})
 	server.Register(app, server.Deps{
-		Auth:    svc.auth,
-		Audit:   svc.audit,
-		Catalog: svc.catalog,
-		Ping:    store.Ping,
-		Version: version(),
+		Auth:     svc.auth,
+		Audit:    svc.audit,
+		Catalog:  svc.catalog,
+		Registry: svc.registry,
+		Files:    svc.files,
+		Ping:     store.Ping,
+		Version:  version(),
 	})
 	adminui.Register(app, adminui.Deps{
 		Auth:     svc.auth,
 		Audit:    svc.audit,
 		Catalog:  svc.catalog,
+		Registry: svc.registry,
+		Files:    svc.files,
 		SiteName: o.siteName,
 		Region:   o.region,
 		Now:      o.now,

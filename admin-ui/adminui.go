@@ -12,6 +12,7 @@ import (
 
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -21,6 +22,8 @@ type Deps struct {
 	Auth     *auth.Service
 	Audit    *audit.Log
 	Catalog  *registry.Catalog
+	Registry *registry.Registry
+	Files    *files.Service
 	SiteName string // e.g. 兰州市网上中介服务超市
 	Region   string // the deployment's region code
 	Now      func() time.Time

@@ -10,17 +10,20 @@ import (
 
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
 )
 
 // Deps are the services the API calls.
 type Deps struct {
-	Auth    *auth.Service
-	Audit   *audit.Log
-	Catalog *registry.Catalog
-	Ping    func(context.Context) error
-	Version string
+	Auth     *auth.Service
+	Audit    *audit.Log
+	Catalog  *registry.Catalog
+	Registry *registry.Registry
+	Files    *files.Service
+	Ping     func(context.Context) error
+	Version  string
 }
 
 // Tags group the operations of the API document.

@@ -23,6 +23,9 @@ type Config struct {
 	// raise it for themselves with LimitBody.
 	MaxBodyBytes int64
 	Now          func() time.Time
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For is believed; none by default.
+	TrustedProxies []string
 }
 
 // App is the gin engine together with the declared routes.
@@ -55,6 +58,10 @@ func New(cfg Config) *App {
 	a := &App{Engine: gin.New(), auth: cfg.Auth, audit: cfg.Audit, log: cfg.Logger, secureCookies: cfg.SecureCookies,
 		maxBody: cfg.MaxBodyBytes, now: cfg.Now, metrics: newMetrics()}
 	a.Engine.ContextWithFallback = true
+	// Trust no proxy headers unless configured: otherwise anyone could set
+	// X-Forwarded-For to dodge the per-address login limit or forge the
+	// address in audit records.
+	_ = a.Engine.SetTrustedProxies(cfg.TrustedProxies)
 	a.Engine.HandleMethodNotAllowed = false
 	a.Engine.Use(a.withApp, a.recover, requestID, securityHeaders, a.metrics.middleware, a.limitBody, a.authenticate)
 	a.Engine.NoRoute(func(c *gin.Context) { Fail(c, apperr.NotFound("页面")) })

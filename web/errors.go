@@ -88,5 +88,8 @@ func BindJSON(c *gin.Context, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}
+	if dec.More() {
+		return apperr.InvalidMsg("bad_json", "请求体只能包含一个 JSON 对象")
+	}
 	return nil
 }
