@@ -52,12 +52,14 @@ func swap[D any, P versioned[D]](ctx context.Context, s *Store, coll, id string,
 		mu.Lock()
 		defer mu.Unlock()
 	}
-	return swapLocked[D, P](ctx, s, coll, id, expect, next)
+	return swapLocked[D, P](ctx, s, coll, id, expect, next, false)
 }
 
 // swapLocked is swap for a caller that already holds the document's lock
-// (on engines that need one).
-func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id string, expect int64, next P) error {
+// (on engines that need one). readUnderLock says the caller read the
+// document at version expect while holding the lock, so on those engines
+// the version cannot have moved and the check needs no second read.
+func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id string, expect int64, next P, readUnderLock bool) error {
 	next.setVersion(expect + 1)
 	if s.engine == EngineMongoDB {
 		res, err := s.coll(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expect}}, next)
@@ -71,14 +73,16 @@ func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id s
 		}
 		return nil
 	}
-	var cur D
-	if err := s.coll(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); err != nil {
-		next.setVersion(expect)
-		return err
-	}
-	if P(&cur).getVersion() != expect {
-		next.setVersion(expect)
-		return errVersionMismatch
+	if !readUnderLock {
+		var cur D
+		if err := s.coll(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); err != nil {
+			next.setVersion(expect)
+			return err
+		}
+		if P(&cur).getVersion() != expect {
+			next.setVersion(expect)
+			return errVersionMismatch
+		}
 	}
 	if _, err := s.coll(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, next); err != nil {
 		next.setVersion(expect)
@@ -133,7 +137,7 @@ func updateDoc[D any, P versioned[D]](ctx context.Context, s *Store, coll, id, w
 		if err := fn(p); err != nil {
 			return d, err
 		}
-		err = swapLocked[D, P](ctx, s, coll, id, expect, p)
+		err = swapLocked[D, P](ctx, s, coll, id, expect, p, true)
 		if errors.Is(err, errVersionMismatch) {
 			continue
 		}
@@ -172,7 +176,7 @@ func upsertDoc[D any, P versioned[D]](ctx context.Context, s *Store, coll, id, w
 		if err := fn(p); err != nil {
 			return d, err
 		}
-		err = swapLocked[D, P](ctx, s, coll, id, expect, p)
+		err = swapLocked[D, P](ctx, s, coll, id, expect, p, true)
 		if errors.Is(err, errVersionMismatch) {
 			continue
 		}

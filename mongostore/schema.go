@@ -18,6 +18,9 @@ const (
 	collServiceItems = "service_items"
 	collAgencies     = "agencies"
 	collFiles        = "files"
+	collProjects     = "projects"
+	collQuotes       = "sealed_quotes"
+	collEvents       = "events"
 )
 
 type collectionSpec struct {
@@ -48,4 +51,7 @@ var collections = []collectionSpec{
 	{name: collServiceItems, indexes: []mongo.IndexModel{index("stage")}},
 	{name: collAgencies, indexes: []mongo.IndexModel{index("status")}},
 	{name: collFiles, indexes: []mongo.IndexModel{index("owner_org")}},
+	{name: collProjects, indexes: []mongo.IndexModel{index("state"), index("owner_org")}},
+	{name: collQuotes, indexes: []mongo.IndexModel{index("project_id")}},
+	{name: collEvents, indexes: []mongo.IndexModel{index("project_id"), index("agency_id"), index("at")}},
 }

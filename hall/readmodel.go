@@ -1,0 +1,90 @@
+package hall
+
+import (
+	"context"
+	"sync"
+)
+
+// projects is the in-memory read model of every project (DESIGN.md §3):
+// loaded at start, replaced after every write this process makes, so
+// pages and pre-checks never decode a large project document from the
+// database. Every decision still goes through the store's compare-and-swap.
+type projects struct {
+	mu   sync.RWMutex
+	byID map[string]Project
+}
+
+func (m *projects) put(p Project) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.byID == nil {
+		m.byID = map[string]Project{}
+	}
+	if old, ok := m.byID[p.ID]; ok && old.Version > p.Version {
+		return // never replace a newer state with an older one
+	}
+	m.byID[p.ID] = p
+}
+
+func (m *projects) get(id string) (Project, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p, ok := m.byID[id]
+	return p, ok
+}
+
+// all returns every project; callers filter and must not modify them.
+func (m *projects) all() []Project {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Project, 0, len(m.byID))
+	for _, p := range m.byID {
+		out = append(out, p)
+	}
+	return out
+}
+
+// Load fills the read model from storage.
+func (s *Service) Load(ctx context.Context) error {
+	return s.Store.EachProject(ctx, func(p Project) error { s.cache.put(p); return nil })
+}
+
+func (s *Service) create(ctx context.Context, p Project) error {
+	if err := s.Store.CreateProject(ctx, p); err != nil {
+		return err
+	}
+	p.Version = 1
+	s.cache.put(p)
+	return nil
+}
+
+func (s *Service) update(ctx context.Context, id string, fn func(*Project) error) (Project, error) {
+	p, err := s.Store.UpdateProject(ctx, id, fn)
+	if err == nil {
+		s.cache.put(p)
+	}
+	return p, err
+}
+
+// read returns a project from the read model, or from storage (and then
+// remembers it) when this process has not seen it.
+func (s *Service) read(ctx context.Context, id string) (Project, error) {
+	if p, ok := s.cache.get(id); ok {
+		return p, nil
+	}
+	p, err := s.Store.GetProject(ctx, id)
+	if err == nil {
+		s.cache.put(p)
+	}
+	return p, err
+}
+
+// refresh reads a project from storage into the read model, after a swap
+// showed that someone else changed it.
+func (s *Service) refresh(ctx context.Context, id string) (Project, error) {
+	p, err := s.Store.GetProject(ctx, id)
+	if err == nil {
+		s.cache.put(p)
+	}
+	return p, err
+}
