@@ -258,6 +258,12 @@ func (s *Service) Get(ctx context.Context, who registry.Actor, id string) (Proje
 	if err != nil {
 		return Project{}, err
 	}
+	if now := s.Now(); p.Due(now) || s.timeDue(p, now) {
+		// Reading a project whose time has come moves it on (lazy opening).
+		if p, err = s.Advance(ctx, id); err != nil {
+			return Project{}, err
+		}
+	}
 	if !p.State.Public() && s.ownerOf(who, &p) != nil && !who.Supervises() {
 		return Project{}, apperr.NotFound("项目")
 	}
