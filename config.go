@@ -25,6 +25,15 @@ type config struct {
 	SiteName      string
 	Region        string
 	BlobURL       string
+	QuoteKeyFile  string
+}
+
+// quoteKeyFile is where the quote sealing key lives.
+func (c *config) quoteKeyFile() string {
+	if c.QuoteKeyFile != "" {
+		return c.QuoteKeyFile
+	}
+	return filepath.Join(c.DataDir, "keys", "quote.key")
 }
 
 func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.Writer) *flag.FlagSet {
@@ -54,6 +63,7 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 	boolean(&cfg.SecureCookies, "secure-cookies", "AGENCYHALL_SECURE_COOKIES", "Cookie 只经 HTTPS 发送（生产环境开启）")
 	str(&cfg.SiteName, "site-name", "AGENCYHALL_SITE_NAME", "兰州市网上中介服务超市", "平台名称")
 	str(&cfg.Region, "region", "AGENCYHALL_REGION", "620100", "平台所在行政区划代码")
+	str(&cfg.QuoteKeyFile, "quote-key-file", "AGENCYHALL_QUOTE_KEY_FILE", "", "密封报价密钥文件（AES-256）；为空时为 <data-dir>/keys/quote.key，首次启动自动生成（权限 0600）")
 	str(&cfg.BlobURL, "blob-url", "AGENCYHALL_BLOB_URL", "", "上传文件存储地址；为空时为 <data-dir>/files，s3://… 为 S3 兼容存储")
 	return fs
 }

@@ -34,6 +34,7 @@ const usage = `用法: agencyhall <命令> [参数]
 命令:
   serve          启动服务（--demo 载入演示数据）
   audit verify   校验审计日志哈希链
+  verify-draw    按公开算法重算抽取结果（见 docs/DRAW.md）
   version        显示版本
 
 每个命令的参数见 agencyhall <命令> -h；参数均可用 AGENCYHALL_* 环境变量设置。
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return exitCode(2)
 		}
 		return runAuditVerify(ctx, args[3:], getenv, stdout, stderr)
+	case "verify-draw":
+		return runVerifyDraw(ctx, args[2:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "agencyhall", version())
 		return nil

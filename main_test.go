@@ -50,7 +50,10 @@ func newFullApp(t *testing.T) *fullApp {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bucket.Close() })
-	svc := newServices(st, bucket, now, bcrypt.MinCost)
+	svc, err := newServices(serviceDeps{store: st, bucket: bucket, quoteKey: bytes.Repeat([]byte{7}, 32), now: now, bcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app := newApp(st, svc, appOptions{log: log, siteName: "测试市网上中介服务超市", region: "620100", now: now})
 	if err := bootstrapAdmin(context.Background(), svc.auth, testPassword, io.Discard); err != nil {

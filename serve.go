@@ -13,6 +13,7 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/demo"
 	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
 )
 
 // drainTimeout is how long in-flight requests may finish at shutdown.
@@ -41,9 +42,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer bucket.Close()
-	svc := newServices(db.store, bucket, now, 0)
-	if err := svc.registry.Load(ctx); err != nil {
-		return fmt.Errorf("load registry: %w", err)
+	quoteKey, err := hall.LoadQuoteKey(cfg.quoteKeyFile())
+	if err != nil {
+		return err
+	}
+	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: quoteKey, now: now})
+	if err != nil {
+		return err
+	}
+	if err := svc.load(ctx); err != nil {
+		return err
 	}
 	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now})
 
@@ -65,6 +73,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		logins = append(logins, more...)
 	}
 
+	sched, err := newScheduler(db.store, svc, app, now, log)
+	if err != nil {
+		return err
+	}
+	sched.Start()
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -82,14 +96,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("http server: %w", err)
 	case <-ctx.Done():
 	}
-	// Shutdown order: stop accepting and drain HTTP, then (deferred) the
-	// driver and the embedded database.
+	// Shutdown order: stop accepting and drain HTTP, stop the scheduled
+	// jobs, then (deferred) the driver and the embedded database.
 	log.Info("shutting down")
 	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainTimeout)
 	defer cancel()
 	if err := srv.Shutdown(drainCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("drain incomplete", "error", err)
 	}
+	sched.Stop(drainCtx)
 	return nil
 }
 

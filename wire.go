@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"gocloud.dev/blob"
@@ -12,6 +15,8 @@ import (
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/server"
@@ -25,19 +30,62 @@ type services struct {
 	catalog  *registry.Catalog
 	registry *registry.Registry
 	files    *files.Service
+	hall     *hall.Service
 }
 
-// newServices builds the domain services on the store and the blob bucket
-// of uploaded files. bcryptCost 0 means the default cost.
-func newServices(store *mongostore.Store, bucket *blob.Bucket, now func() time.Time, bcryptCost int) services {
-	catalog := registry.NewCatalog(store.Catalog(), now)
-	return services{
-		auth:     auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcryptCost}),
-		audit:    audit.NewLog(store.Audit(), now),
-		catalog:  catalog,
-		registry: registry.NewRegistry(store.Agencies(), catalog, now, newID),
-		files:    files.NewService(store.Files(), bucket, now),
+// serviceDeps are what the domain services are built on.
+type serviceDeps struct {
+	store      *mongostore.Store
+	bucket     *blob.Bucket // uploaded files
+	quoteKey   []byte       // 32 bytes, seals quotes
+	now        func() time.Time
+	bcryptCost int // 0: the default cost
+}
+
+// newServices builds the domain services.
+func newServices(d serviceDeps) (services, error) {
+	sealer, err := hall.NewSealer(d.quoteKey)
+	if err != nil {
+		return services{}, err
 	}
+	catalog := registry.NewCatalog(d.store.Catalog(), d.now)
+	reg := registry.NewRegistry(d.store.Agencies(), catalog, d.now, newID)
+	return services{
+		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
+		audit:    audit.NewLog(d.store.Audit(), d.now),
+		catalog:  catalog,
+		registry: reg,
+		files:    files.NewService(d.store.Files(), d.bucket, d.now),
+		hall: hall.NewService(hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: hall.NewCalendar(),
+			Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now}),
+	}, nil
+}
+
+// load fills the in-memory read models from the database.
+func (s services) load(ctx context.Context) error {
+	if err := s.registry.Load(ctx); err != nil {
+		return fmt.Errorf("load registry: %w", err)
+	}
+	if err := s.hall.Load(ctx); err != nil {
+		return fmt.Errorf("load hall: %w", err)
+	}
+	return nil
+}
+
+// newScheduler registers the scheduled jobs.
+func newScheduler(store *mongostore.Store, svc services, app *web.App, now func() time.Time, log *slog.Logger) (*jobs.Scheduler, error) {
+	host, _ := os.Hostname()
+	s := jobs.New(jobs.Config{Lease: store.Leases(), Runs: store.Runs(), Owner: fmt.Sprintf("%s-%d", host, os.Getpid()), Now: now,
+		Logger: log, OnRun: func(r jobs.Run) { app.Metrics().JobRuns.WithLabelValues(r.Job, r.Outcome).Inc() }})
+	for _, j := range []jobs.Job{
+		{Name: "hall-advance", Label: "项目开启与到期流转", Spec: "@every 1m", Run: svc.hall.AdvanceAll},
+		jobs.PruneJob(store.Runs(), now),
+	} {
+		if err := s.Add(j); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // newID makes random identifiers for records nested in documents.

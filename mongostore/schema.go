@@ -21,6 +21,7 @@ const (
 	collProjects     = "projects"
 	collQuotes       = "sealed_quotes"
 	collEvents       = "events"
+	collRuns         = "job_runs"
 )
 
 type collectionSpec struct {
@@ -53,5 +54,6 @@ var collections = []collectionSpec{
 	{name: collFiles, indexes: []mongo.IndexModel{index("owner_org")}},
 	{name: collProjects, indexes: []mongo.IndexModel{index("state"), index("owner_org")}},
 	{name: collQuotes, indexes: []mongo.IndexModel{index("project_id")}},
+	{name: collRuns, indexes: []mongo.IndexModel{index("job", "start")}},
 	{name: collEvents, indexes: []mongo.IndexModel{index("project_id"), index("agency_id"), index("at")}},
 }
