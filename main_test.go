@@ -56,7 +56,7 @@ func newFullApp(t *testing.T) *fullApp {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app := newApp(st, svc, appOptions{log: log, siteName: "测试市网上中介服务超市", region: "620100", now: now})
-	if err := bootstrapAdmin(context.Background(), svc.auth, testPassword, io.Discard); err != nil {
+	if err := bootstrapAdmin(context.Background(), svc.auth, testPassword, false, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return &fullApp{t: t, app: app, store: st, svc: svc}

@@ -62,15 +62,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		adminPassword = demo.DemoPassword
 		logins = append(logins, demo.Login{Login: "admin", Password: demo.DemoPassword, Label: "平台管理员"})
 	}
-	if err := bootstrapAdmin(ctx, svc.auth, adminPassword, stdout); err != nil {
+	if err := bootstrapAdmin(ctx, svc.auth, adminPassword, cfg.Demo && getenv("AGENCYHALL_ADMIN_PASSWORD") == "", stdout); err != nil {
 		return err
 	}
 	if cfg.Demo {
-		more, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Registry: svc.registry, Files: svc.files, Now: now})
+		more, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Registry: svc.registry, Files: svc.files, Now: now,
+			NewHall: svc.hallAt})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		logins = append(logins, more...)
+		if err := svc.hall.Load(ctx); err != nil { // pick up the demo projects
+			return err
+		}
 	}
 
 	sched, err := newScheduler(db.store, svc, app, now, log)
@@ -109,7 +113,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // bootstrapAdmin creates the first platform admin on an empty database.
-func bootstrapAdmin(ctx context.Context, a *auth.Service, password string, stdout io.Writer) error {
+// demoPassword says the password is the printed demo password.
+func bootstrapAdmin(ctx context.Context, a *auth.Service, password string, demoPassword bool, stdout io.Writer) error {
 	has, err := a.HasUsers(ctx)
 	if err != nil || has {
 		return err
@@ -122,9 +127,12 @@ func bootstrapAdmin(ctx context.Context, a *auth.Service, password string, stdou
 	if _, err := a.EnsureAccount(ctx, org, auth.User{ID: "admin", Name: "平台管理员", Role: auth.RoleAdmin}, password); err != nil {
 		return fmt.Errorf("create bootstrap admin: %w", err)
 	}
-	if generated {
+	switch {
+	case generated:
 		fmt.Fprintf(stdout, "已创建平台管理员账号 admin，初始密码（只显示这一次）：%s\n", password)
-	} else {
+	case demoPassword:
+		fmt.Fprintln(stdout, "已创建平台管理员账号 admin（演示密码见下方账号列表）")
+	default:
 		fmt.Fprintln(stdout, "已创建平台管理员账号 admin（密码取自 AGENCYHALL_ADMIN_PASSWORD）")
 	}
 	return nil

@@ -31,6 +31,14 @@ type services struct {
 	registry *registry.Registry
 	files    *files.Service
 	hall     *hall.Service
+	hallCfg  hall.Config // to build a hall service on another clock (demo seeding)
+}
+
+// hallAt builds a hall service like the live one but running on now.
+func (s services) hallAt(now func() time.Time) *hall.Service {
+	c := s.hallCfg
+	c.Now = now
+	return hall.NewService(c)
 }
 
 // serviceDeps are what the domain services are built on.
@@ -50,14 +58,16 @@ func newServices(d serviceDeps) (services, error) {
 	}
 	catalog := registry.NewCatalog(d.store.Catalog(), d.now)
 	reg := registry.NewRegistry(d.store.Agencies(), catalog, d.now, newID)
+	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: hall.NewCalendar(),
+		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now}
 	return services{
 		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
 		audit:    audit.NewLog(d.store.Audit(), d.now),
 		catalog:  catalog,
 		registry: reg,
 		files:    files.NewService(d.store.Files(), d.bucket, d.now),
-		hall: hall.NewService(hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: hall.NewCalendar(),
-			Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now}),
+		hall:     hall.NewService(hallCfg),
+		hallCfg:  hallCfg,
 	}, nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
 )
 
@@ -21,6 +22,9 @@ type Deps struct {
 	Registry *registry.Registry
 	Files    *files.Service
 	Now      func() time.Time
+	// NewHall builds a hall service on the same store running on the given
+	// clock, so demo projects can be taken through their past steps.
+	NewHall func(now func() time.Time) *hall.Service
 }
 
 // Login is a demo account to print at start-up.
@@ -96,6 +100,9 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 		return nil, err
 	}
 	if err := seedAgencies(ctx, d, items); err != nil {
+		return nil, err
+	}
+	if err := seedProjects(ctx, d, items); err != nil {
 		return nil, err
 	}
 	return logins, nil

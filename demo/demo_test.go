@@ -12,6 +12,7 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/demo"
 	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
 )
@@ -32,8 +33,11 @@ func TestSeedIsRealisticAndIdempotent(t *testing.T) {
 	cat := registry.NewCatalog(store.Catalog(), now)
 	n := 0
 	reg := registry.NewRegistry(store.Agencies(), cat, now, func() string { n++; return fmt.Sprintf("q%d", n) })
+	sealer, _ := hall.NewSealer(make([]byte, 32))
+	hallCfg := hall.Config{Store: store.Hall(), Agencies: reg, Catalog: cat, Sealer: sealer, Now: now}
 	deps := demo.Deps{Auth: auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcrypt.MinCost}), Catalog: cat,
-		Registry: reg, Files: files.NewService(store.Files(), bucket, now), Now: now}
+		Registry: reg, Files: files.NewService(store.Files(), bucket, now), Now: now,
+		NewHall: func(at func() time.Time) *hall.Service { c := hallCfg; c.Now = at; return hall.NewService(c) }}
 
 	logins, err := demo.Seed(ctx, deps)
 	if err != nil {
@@ -74,6 +78,27 @@ func TestSeedIsRealisticAndIdempotent(t *testing.T) {
 		}
 	}
 
+	// Projects in every state the scenarios name, through every method.
+	live := hall.NewService(hallCfg)
+	if err := live.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	states := live.Counts()
+	for _, st := range []hall.State{hall.StateDraft, hall.StateOpen, hall.StateOpening, hall.StatePublicity, hall.StateObjection,
+		hall.StateContracting, hall.StateInService, hall.StateDelivered, hall.StateEvaluated, hall.StateFailed, hall.StateCancelled} {
+		if states[st] == 0 {
+			t.Errorf("no demo project in state %s (%v)", st, states)
+		}
+	}
+	methods := map[hall.Method]bool{}
+	all, _ := live.List(registry.Actor{Kind: registry.ActorAdmin}, hall.ListQuery{PageSize: 100})
+	for _, p := range all {
+		methods[p.Method] = true
+	}
+	if len(methods) != 5 {
+		t.Errorf("demo projects use %d methods, want all 5", len(methods))
+	}
+
 	// A second run changes nothing.
 	before := reg.Directory().Counts()
 	if _, err := demo.Seed(ctx, deps); err != nil {
@@ -88,5 +113,10 @@ func TestSeedIsRealisticAndIdempotent(t *testing.T) {
 	items2, _ := cat.List(ctx)
 	if len(items2) != len(items) {
 		t.Fatalf("second seed changed the catalog: %d → %d", len(items), len(items2))
+	}
+	again := hall.NewService(hallCfg)
+	again.Load(ctx)
+	if _, n := again.List(registry.Actor{Kind: registry.ActorAdmin}, hall.ListQuery{}); n != len(all) {
+		t.Fatalf("second seed changed the projects: %d → %d", len(all), n)
 	}
 }

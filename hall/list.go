@@ -1,0 +1,131 @@
+package hall
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/agencyhall/agencyhall/registry"
+)
+
+// ListQuery filters the hall's project lists.
+type ListQuery struct {
+	Text     string // part of the name or the project ID
+	States   []State
+	Method   Method
+	ItemCode string
+	Stage    string
+	Region   string // a region code or its prefix
+	OwnerOrg string // an owner's own projects
+	AgencyID string // projects the agency signed up for (or won)
+	Sort     string // "deadline" (soonest first), "newest" (default)
+	Page     int
+	PageSize int
+}
+
+// List returns one page of projects visible to who, and the total. The
+// public sees published projects only; owners also their own drafts.
+func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PageSize < 1 || q.PageSize > 100 {
+		q.PageSize = 20
+	}
+	region := strings.TrimRight(q.Region, "0")
+	text := strings.TrimSpace(q.Text)
+	var hits []Project
+	for _, p := range s.cache.all() {
+		visible := p.State.Public() || (who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg) || who.Supervises()
+		switch {
+		case !visible:
+			continue
+		case len(q.States) > 0 && !slices.Contains(q.States, p.State):
+			continue
+		case q.Method != "" && p.Method != q.Method:
+			continue
+		case q.ItemCode != "" && p.ItemCode != q.ItemCode:
+			continue
+		case q.Stage != "" && p.Stage != q.Stage:
+			continue
+		case region != "" && !strings.HasPrefix(p.Region, region):
+			continue
+		case q.OwnerOrg != "" && p.OwnerOrg != q.OwnerOrg:
+			continue
+		case q.AgencyID != "" && !isParticipant(&p, q.AgencyID) && p.Winner != q.AgencyID:
+			continue
+		case text != "" && !strings.Contains(p.Name, text) && !strings.Contains(p.ID, text):
+			continue
+		}
+		hits = append(hits, p.Redacted())
+	}
+	switch q.Sort {
+	case "deadline":
+		sort.Slice(hits, func(i, j int) bool {
+			if !hits[i].SignupDeadline.Equal(hits[j].SignupDeadline) {
+				return hits[i].SignupDeadline.Before(hits[j].SignupDeadline)
+			}
+			return hits[i].ID < hits[j].ID
+		})
+	default:
+		sort.Slice(hits, func(i, j int) bool {
+			if !hits[i].CreatedAt.Equal(hits[j].CreatedAt) {
+				return hits[i].CreatedAt.After(hits[j].CreatedAt)
+			}
+			return hits[i].ID > hits[j].ID
+		})
+	}
+	total := len(hits)
+	from := min((q.Page-1)*q.PageSize, total)
+	return hits[from:min(from+q.PageSize, total)], total
+}
+
+// Counts reports how many projects are in each state.
+func (s *Service) Counts() map[State]int {
+	m := map[State]int{}
+	for _, p := range s.cache.all() {
+		m[p.State]++
+	}
+	return m
+}
+
+// Opportunities lists open projects the agency may sign up for now, with
+// the reason for those it may not.
+func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportunity {
+	var out []Opportunity
+	now := s.Now()
+	for _, p := range s.cache.all() {
+		if p.State != StateOpen || !now.Before(p.SignupDeadline) {
+			continue
+		}
+		ok, reason := s.Eligible(ctx, p, agencyID)
+		out = append(out, Opportunity{Project: p.Redacted(), Eligible: ok, Reason: reason})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Project.SignupDeadline.Before(out[j].Project.SignupDeadline) })
+	return out
+}
+
+// Opportunity is an open project as an agency sees it.
+type Opportunity struct {
+	Project  Project
+	Eligible bool
+	Reason   string
+}
+
+// Deadline is the next deadline of a project for countdowns: sign-up
+// deadline while open, the end of publicity, the due date in service.
+func (p Project) Deadline() (time.Time, string) {
+	switch p.State {
+	case StateOpen:
+		return p.SignupDeadline, "报名截止"
+	case StatePublicity:
+		return p.PublicityEnd, "公示截止"
+	case StateInService:
+		if p.Contract != nil {
+			return p.Contract.DueAt, "服务期限"
+		}
+	}
+	return time.Time{}, ""
+}
