@@ -189,6 +189,9 @@ func (s *Service) SignContract(ctx context.Context, who registry.Actor, id strin
 		p.Contract = &Contract{AgencyID: p.Winner, AmountFen: amountFen, SignedOn: signedOn.UTC(), FileID: fileID,
 			DueAt: registry.DateOf(signedOn).Start().AddDate(0, 0, days+1).UTC()}
 		p.State = StateInService
+		defer func() {
+			p.Timeline[len(p.Timeline)-1].Data = map[string]string{"due_at": p.Contract.DueAt.Format(time.RFC3339)}
+		}()
 		step(p, now, who.UserID, p.Winner, EventContracted, fmt.Sprintf("服务期限 %d 天，截止 %s", days,
 			p.Contract.DueAt.Add(-time.Second).In(registry.Shanghai).Format("2006-01-02")))
 		return nil
@@ -280,6 +283,7 @@ func (s *Service) Deliver(ctx context.Context, who registry.Actor, id, fileID st
 			note = fmt.Sprintf("逾期 %.1f 天交付", now.Sub(p.Contract.DueAt).Hours()/24)
 		}
 		step(p, now, who.UserID, p.Winner, EventDelivered, note)
+		p.Timeline[len(p.Timeline)-1].Data = map[string]string{"due_at": p.Contract.DueAt.Format(time.RFC3339)}
 		return nil
 	})
 }
@@ -335,6 +339,7 @@ func (s *Service) Evaluate(ctx context.Context, who registry.Actor, id string, e
 		p.Evaluation = &e
 		p.State = StateEvaluated
 		step(p, now, who.UserID, p.Winner, EventEvaluated, fmt.Sprintf("质量 %d 时效 %d 态度 %d 收费 %d 规范 %d", e.Quality, e.Timeliness, e.Attitude, e.Fees, e.Conduct))
+		p.Timeline[len(p.Timeline)-1].Data = evaluationData(e)
 		return nil
 	})
 }
@@ -390,6 +395,7 @@ func (s *Service) Advance(ctx context.Context, id string) (Project, error) {
 			p.Evaluation = &Evaluation{Quality: 5, Timeliness: 5, Attitude: 5, Fees: 5, Conduct: 5, At: now, Default: true}
 			p.State = StateEvaluated
 			step(p, now, "system", p.Winner, EventEvaluated, "业主逾期未评价，默认五星")
+			p.Timeline[len(p.Timeline)-1].Data = evaluationData(*p.Evaluation)
 		default:
 			return errNothingDue
 		}
@@ -460,4 +466,11 @@ func (s *Service) AdvanceAll(ctx context.Context) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// evaluationData records the stars as event data: the sum of the five
+// dimensions (5–25), from which scoring takes the average exactly.
+func evaluationData(e Evaluation) map[string]string {
+	return map[string]string{"stars_sum": fmt.Sprint(e.Quality + e.Timeliness + e.Attitude + e.Fees + e.Conduct),
+		"default": fmt.Sprint(e.Default)}
 }

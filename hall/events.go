@@ -55,8 +55,12 @@ func EventLabel(kind string) string {
 func (s *Service) emit(ctx context.Context, p Project, from int) {
 	for i := from; i < len(p.Timeline); i++ {
 		st := p.Timeline[i]
+		data := map[string]string{"actor": st.Actor, "note": st.Note}
+		for k, v := range st.Data {
+			data[k] = v
+		}
 		e := Event{ID: fmt.Sprintf("%s:%04d", p.ID, i), Kind: st.Kind, ProjectID: p.ID, OwnerOrg: p.OwnerOrg, At: st.At,
-			AgencyID: st.Agency, Data: map[string]string{"actor": st.Actor, "note": st.Note}}
+			AgencyID: st.Agency, Data: data}
 		if err := s.Store.PutEvent(ctx, e); err != nil {
 			// The project itself is saved; reconciliation writes the missing events.
 			slog.Default().WarnContext(ctx, "hall event not written", "event", e.ID, "error", err)

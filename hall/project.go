@@ -147,6 +147,7 @@ type Step struct {
 	Agency string // the agency the step concerns, if any
 	Kind   string // an event type, see events.go
 	Note   string
+	Data   map[string]string // facts supervision scores from (e.g. due_at of a delivery)
 }
 
 // Project is one service need published in the hall. It embeds its

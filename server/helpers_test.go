@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/mongostore"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
@@ -29,12 +32,15 @@ func TestMain(m *testing.M) { os.Exit(mongotest.Run(m, &srv)) }
 
 // env is one API on a fresh database.
 type env struct {
-	t       *testing.T
-	app     *web.App
-	store   *mongostore.Store
-	auth    *auth.Service
-	audit   *audit.Log
-	catalog *registry.Catalog
+	t        *testing.T
+	app      *web.App
+	store    *mongostore.Store
+	auth     *auth.Service
+	audit    *audit.Log
+	catalog  *registry.Catalog
+	registry *registry.Registry
+	files    *files.Service
+	fileDir  string // where the file blobs are kept
 
 	mu      sync.Mutex
 	pingErr error
@@ -48,8 +54,20 @@ func newEnv(t *testing.T) *env {
 		auth:    auth.NewService(st.Auth(), auth.Options{BcryptCost: bcrypt.MinCost}),
 		audit:   audit.NewLog(st.Audit(), nil),
 		catalog: registry.NewCatalog(st.Catalog(), nil)}
+	dir := t.TempDir()
+	bucket, err := files.OpenBucket(context.Background(), "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bucket.Close() })
+	e.fileDir = filepath.Join(dir, "files")
+	e.files = files.NewService(st.Files(), bucket, nil)
+	e.registry = registry.NewRegistry(st.Agencies(), e.catalog, nil, func() string { return rand.Text()[:16] })
+	if err := e.registry.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	e.app = web.New(web.Config{Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	Register(e.app, Deps{Auth: e.auth, Audit: e.audit, Catalog: e.catalog, Version: "test", Ping: func(ctx context.Context) error {
+	Register(e.app, Deps{Auth: e.auth, Audit: e.audit, Catalog: e.catalog, Registry: e.registry, Files: e.files, Version: "test", Ping: func(ctx context.Context) error {
 		e.mu.Lock()
 		err, on := e.pingErr, e.onPing
 		e.mu.Unlock()

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -86,6 +87,9 @@ func (a *App) Handle(r Route) {
 	a.routes = append(a.routes, r)
 	route := r
 	chain := []gin.HandlerFunc{func(c *gin.Context) { c.Set(ctxRoute, &route) }, a.authorize(route)}
+	if r.MaxBody > 0 {
+		chain = append(chain, bodyLimit(r.MaxBody))
+	}
 	if unsafe(r.Method) {
 		chain = append(chain, a.checkCSRF, a.auditChange(route))
 	}
@@ -107,6 +111,7 @@ const (
 	ctxRequestID = "ah.request_id"
 	ctxAudit     = "ah.audit"
 	ctxCSRF      = "ah.csrf"
+	ctxRawBody   = "ah.raw_body"
 )
 
 func (a *App) withApp(c *gin.Context) { c.Set(ctxApp, a); c.Next() }
@@ -150,14 +155,20 @@ func (a *App) recover(c *gin.Context) {
 
 func (a *App) limitBody(c *gin.Context) {
 	if c.Request.Body != nil && c.Request.ContentLength != 0 {
+		c.Set(ctxRawBody, c.Request.Body)
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, a.maxBody)
 	}
 	c.Next()
 }
 
-// LimitBody replaces the body limit for one route (uploads).
+// LimitBody replaces the body limit for one route (uploads). It may raise
+// the global limit: the new limit applies to the unlimited body.
 func LimitBody(c *gin.Context, n int64) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+	body := c.Request.Body
+	if raw, ok := c.Get(ctxRawBody); ok {
+		body = raw.(io.ReadCloser)
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, body, n)
 }
 
 // Principal is who is acting in this request (anonymous when nobody).

@@ -21,8 +21,18 @@ import (
 //     text/plain response, nil Out a 204 (pages: an HTML page);
 //   - schemas come from the examples' types by reflection, following the
 //     encoding/json rules (json tags, omitempty = optional, embedding);
+//   - a File In is a multipart/form-data upload, a File Out a download;
 //   - non-public routes accept the session cookie or a bearer API token and
 //     document 401 and 403; every error uses the ErrorBody schema.
+
+// File stands for a file in a route's In or Out. As In it is a
+// multipart/form-data upload with the file in form field Field and the
+// further text fields Fields; as Out, a download of ContentType.
+type File struct {
+	ContentType string
+	Field       string
+	Fields      []string
+}
 
 // Info describes the API as a whole.
 type Info struct {
@@ -206,7 +216,13 @@ func operation(r Route, pathParams []string) Operation {
 		op.Parameters = append(op.Parameters, Parameter{Name: CSRFHeader, In: "header", Schema: &Schema{Type: "string"},
 			Description: "以会话 Cookie 认证时必填：登录时返回的 csrf_token；以 Bearer 令牌认证时不需要"})
 	}
-	if r.In != nil && body {
+	if f, ok := r.In.(File); ok && body {
+		s := &Schema{Type: "object", Properties: map[string]*Schema{f.Field: {Type: "string", Format: "binary"}}, Required: []string{f.Field}}
+		for _, name := range f.Fields {
+			s.Properties[name] = &Schema{Type: "string"}
+		}
+		op.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{"multipart/form-data": {Schema: s}}}
+	} else if r.In != nil && body {
 		ct := "application/json"
 		if r.Page {
 			ct = "application/x-www-form-urlencoded"
@@ -220,6 +236,9 @@ func operation(r Route, pathParams []string) Operation {
 	case r.Page:
 		op.Responses["303"] = Response{Description: "完成后跳转", Headers: map[string]Header{"Location": {Schema: &Schema{Type: "string"}}}}
 		op.Responses["200"] = Response{Description: "HTML 页面（表单有误时重新显示）", Content: map[string]MediaType{"text/html": {Schema: &Schema{Type: "string"}}}}
+	case isFile(r.Out):
+		ct := r.Out.(File).ContentType
+		op.Responses["200"] = Response{Description: "文件下载", Content: map[string]MediaType{ct: {Schema: &Schema{Type: "string", Format: "binary"}}}}
 	case r.Out == nil:
 		op.Responses["204"] = Response{Description: "成功，无内容"}
 	default:
@@ -253,6 +272,8 @@ func operation(r Route, pathParams []string) Operation {
 	errResp("default", "其他错误")
 	return op
 }
+
+func isFile(v any) bool { _, ok := v.(File); return ok }
 
 func hasBody(method string) bool {
 	return method != http.MethodGet && method != http.MethodHead && method != http.MethodDelete

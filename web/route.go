@@ -80,6 +80,10 @@ type Route struct {
 	Action  string // audit action name for state changes, e.g. "user.register"
 	Page    bool   // an HTML page: errors render as pages, not JSON
 	Tag     string // group in the API document
+	// MaxBody raises the request body limit for this route (uploads) above
+	// the application's default. It applies before the CSRF check, which
+	// reads form bodies; 0 keeps the default.
+	MaxBody int64
 	// In and Out are example values of the JSON request and response bodies;
 	// the API document describes their types.
 	In, Out any
