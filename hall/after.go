@@ -216,6 +216,7 @@ func (s *Service) Extend(ctx context.Context, who registry.Actor, id string, day
 		p.Extensions = append(p.Extensions, Extension{Days: days, Reason: reason, At: now})
 		p.Contract.DueAt = p.Contract.DueAt.AddDate(0, 0, days)
 		step(p, now, who.UserID, p.Winner, EventExtended, fmt.Sprintf("延期 %d 天：%s", days, reason))
+		p.Timeline[len(p.Timeline)-1].Data = map[string]string{"due_at": p.Contract.DueAt.Format(time.RFC3339)}
 		return nil
 	})
 }
@@ -253,6 +254,7 @@ func (s *Service) Resume(ctx context.Context, who registry.Actor, id string) (Pr
 		last.To = now
 		p.Contract.DueAt = p.Contract.DueAt.Add(now.Sub(last.From))
 		step(p, now, who.UserID, p.Winner, EventResumed, fmt.Sprintf("中止 %.1f 天", now.Sub(last.From).Hours()/24))
+		p.Timeline[len(p.Timeline)-1].Data = map[string]string{"due_at": p.Contract.DueAt.Format(time.RFC3339)}
 		return nil
 	})
 }
