@@ -22,6 +22,14 @@ const (
 	collQuotes       = "sealed_quotes"
 	collEvents       = "events"
 	collRuns         = "job_runs"
+	collComplaints   = "complaints"
+	collSanctions    = "sanctions"
+	collAppeals      = "appeals"
+	collSettings     = "settings"
+	collSnapshots    = "score_snapshots"
+	collHistory      = "score_history"
+	collAlerts       = "alerts"
+	collInspections  = "inspections"
 )
 
 type collectionSpec struct {
@@ -54,6 +62,14 @@ var collections = []collectionSpec{
 	{name: collFiles, indexes: []mongo.IndexModel{index("owner_org")}},
 	{name: collProjects, indexes: []mongo.IndexModel{index("state"), index("owner_org")}},
 	{name: collQuotes, indexes: []mongo.IndexModel{index("project_id")}},
+	{name: collComplaints},
+	{name: collSanctions},
+	{name: collAppeals},
+	{name: collSettings},
+	{name: collSnapshots},
+	{name: collHistory},
+	{name: collAlerts},
+	{name: collInspections},
 	{name: collRuns, indexes: []mongo.IndexModel{index("job", "start")}},
 	{name: collEvents, indexes: []mongo.IndexModel{index("project_id"), index("agency_id"), index("at")}},
 }

@@ -460,3 +460,27 @@ func validateApplication(p Profile, pracs []Practitioner, listings []Listing, it
 func KeyFieldsDiffer(a, b Profile) bool {
 	return len(DiffProfiles(a, b, true)) > 0
 }
+
+// SetBlacklisted puts an agency on the blacklist or, by credit repair,
+// takes it off (back to active). Supervision calls it when a sanction is
+// issued or lifted; the effect on eligibility is immediate.
+func (r *Registry) SetBlacklisted(ctx context.Context, who Actor, id string, on bool, reason string) (Agency, error) {
+	if !who.Supervises() {
+		return Agency{}, apperr.Forbidden("只有监管部门可以列入或移出黑名单")
+	}
+	m := MoveBlacklist
+	if !on {
+		m = MoveRestore
+	}
+	return r.write(ctx, id, func(a *Agency) error {
+		if !on && a.Status != StatusBlacklisted {
+			return nil // nothing to repair
+		}
+		to, err := NextStatus(a.Status, m)
+		if err != nil {
+			return err
+		}
+		a.Status, a.ReviewNote = to, strings.TrimSpace(reason)
+		return nil
+	})
+}

@@ -239,3 +239,17 @@ func (d *Directory) Item(code string) (ServiceItem, bool) {
 	it, ok := d.items[code]
 	return it, ok
 }
+
+// IDs lists the agencies in the given statuses (all when none), sorted.
+func (d *Directory) IDs(statuses ...AgencyStatus) []string {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []string
+	for id, e := range d.entries {
+		if len(statuses) == 0 || slices.Contains(statuses, e.agency.Status) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,178 @@
+package scoring_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/agencyhall/agencyhall/apperr"
+	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/mongostore"
+	"github.com/agencyhall/agencyhall/mongostore/mongotest"
+	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
+)
+
+var srv *mongotest.Server
+
+func TestMain(m *testing.M) { os.Exit(mongotest.Run(m, &srv)) }
+
+type fixture struct {
+	store *mongostore.Store
+	reg   *registry.Registry
+	hall  *hall.Service
+	svc   *scoring.Service
+	now   atomic.Int64
+	regul registry.Actor
+}
+
+func (f *fixture) clock() time.Time { return time.Unix(0, f.now.Load()).UTC() }
+
+const agencyID = "agency:91350100M000100Y43"
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{store: srv.Store(t), regul: registry.Actor{UserID: "reg1", OrgID: "regulator:x", Kind: registry.ActorRegulator}}
+	f.now.Store(time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC).UnixNano())
+	ctx := context.Background()
+	cat := registry.NewCatalog(f.store.Catalog(), f.clock)
+	if _, err := cat.Put(ctx, registry.ServiceItem{Code: "ZJ-1", Name: "环境影响评价", Stage: registry.StageInitiation, QualMode: registry.QualAnyOf,
+		Qualifications: []string{"环评"}, FeeBasis: registry.FeeMarket, TimeLimitDays: 30, Enabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	f.reg = registry.NewRegistry(f.store.Agencies(), cat, f.clock, func() string { return fmt.Sprint("id", n.Add(1)) })
+	f.reg.Load(ctx)
+	ag := registry.Actor{UserID: "a1", OrgID: agencyID, Kind: registry.ActorAgency}
+	steps := []func() error{
+		func() error { _, err := f.reg.StartApplication(ctx, ag, registry.Profile{}); return err },
+		func() error {
+			_, err := f.reg.SaveApplication(ctx, ag, agencyID, registry.ApplicationInput{
+				Profile: registry.Profile{USCC: "91350100M000100Y43", Name: "甘肃陇原环境咨询有限公司", LegalRep: "李静", Region: "620102",
+					Qualifications: []registry.Qualification{{Type: "环评", CertNo: "1", ValidFrom: registry.Date{Y: 2025, M: 1, D: 1},
+						ValidTo: registry.Date{Y: 2029, M: 1, D: 1}, FileID: "f"}}},
+				Listings: []registry.Listing{{ItemCode: "ZJ-1", CommittedDays: 20}}})
+			return err
+		},
+		func() error { _, err := f.reg.AcceptCommitment(ctx, ag, agencyID); return err },
+		func() error { _, err := f.reg.Submit(ctx, ag, agencyID); return err },
+		func() error { _, err := f.reg.Review(ctx, f.regul, agencyID, registry.MoveApprove, ""); return err },
+	}
+	for _, s := range steps {
+		if err := s(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sealer, _ := hall.NewSealer(bytes.Repeat([]byte{1}, 32))
+	f.hall = hall.NewService(hall.Config{Store: f.store.Hall(), Agencies: f.reg, Catalog: cat, Sealer: sealer, Now: f.clock})
+	f.svc = scoring.NewService(scoring.Config{Store: f.store.Scoring(), Registry: f.reg, Hall: f.hall, Now: f.clock})
+	if err := f.svc.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestComplaintLowersScoreAndAppealRestoresIt(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	public := registry.Actor{}
+	if _, err := f.svc.FileComplaint(ctx, public, scoring.ComplaintInput{TargetID: agencyID, Subject: "报告质量", Details: "短"}); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("short complaint without contact: %v", err)
+	}
+	c, err := f.svc.FileComplaint(ctx, public, scoring.ComplaintInput{Name: "张先生", Phone: "13800001111", TargetID: agencyID,
+		Subject: "出具报告数据造假", Details: "该机构出具的环评报告中监测数据与现场明显不符，请核查。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen, _ := f.svc.ComplaintFor(registry.Actor{UserID: "a1", OrgID: agencyID, Kind: registry.ActorAgency}, c.ID)
+	if seen.ComplainantPhone != "" || seen.ComplainantName == "张先生" {
+		t.Fatal("the agency must not see a public complainant's identity")
+	}
+	for _, to := range []scoring.ComplaintState{scoring.ComplaintAccepted, scoring.ComplaintInvestigating} {
+		if _, err := f.svc.MoveComplaint(ctx, f.regul, c.ID, to, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.svc.MoveComplaint(ctx, f.regul, c.ID, scoring.ComplaintSubstantiated, "", "属实"); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("substantiated needs a severity: %v", err)
+	}
+	if _, err := f.svc.MoveComplaint(ctx, f.regul, c.ID, scoring.ComplaintSubstantiated, scoring.SeverityGeneral, "经现场核查，监测数据与原始记录不符"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.svc.RunScoring(ctx, f.clock()); err != nil || n != 1 {
+		t.Fatalf("scoring: %d %v", n, err)
+	}
+	card, ok, err := f.svc.Scorecard(ctx, agencyID)
+	if err != nil || !ok || card.Score != 950 || len(card.Items) != 1 || card.Items[0].Rule != scoring.RuleComplaintGeneral {
+		t.Fatalf("scorecard %+v %v", card, err)
+	}
+	// A rerun of the same day replaces the snapshot: one history point.
+	if _, err := f.svc.RunScoring(ctx, f.clock()); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := f.svc.History(ctx, agencyID); len(h) != 1 {
+		t.Fatalf("%d history points after two runs on one day", len(h))
+	}
+	ag := registry.Actor{UserID: "a1", OrgID: agencyID, Kind: registry.ActorAgency}
+	a, err := f.svc.FileAppeal(ctx, ag, card.Items[0].ID, "该投诉所涉报告系另一机构出具，有合同为证。")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.DecideAppeal(ctx, f.regul, a.ID, true, "经复核，申诉成立"); err != nil {
+		t.Fatal(err)
+	}
+	f.now.Add(int64(24 * time.Hour))
+	f.svc.RunScoring(ctx, f.clock())
+	card, _, _ = f.svc.Scorecard(ctx, agencyID)
+	if card.Score != 1000 || !card.Items[0].Voided {
+		t.Fatalf("after the upheld appeal: %+v", card)
+	}
+	if h, _ := f.svc.History(ctx, agencyID); len(h) != 2 {
+		t.Fatalf("history %v", h)
+	}
+}
+
+func TestSanctionsAffectEligibilityAtOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.svc.Issue(ctx, f.regul, scoring.SanctionInput{AgencyID: agencyID, Kind: scoring.SanctionSuspension, Cause: "超时限未交付且拒不整改"}); apperr.KindOf(err) != apperr.KindInvalid {
+		t.Fatalf("a suspension needs an end date: %v", err)
+	}
+	x, err := f.svc.Issue(ctx, f.regul, scoring.SanctionInput{AgencyID: agencyID, Kind: scoring.SanctionSuspension,
+		Cause: "超时限未交付且拒不整改", To: f.clock().Add(30 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := f.reg.Get(ctx, f.regul, agencyID)
+	if a.Status != registry.StatusSuspended {
+		t.Fatalf("status %s after a suspension", a.Status)
+	}
+	if list, n := f.svc.Sanctions("", true, 1, 20); n != 1 || list[0].ID != x.ID {
+		t.Fatal("the public list shows the active sanction")
+	}
+	if _, err := f.svc.Lift(ctx, f.regul, x.ID, "已完成整改并通过复查"); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := f.reg.Get(ctx, f.regul, agencyID); a.Status != registry.StatusActive {
+		t.Fatalf("credit repair must restore the agency: %s", a.Status)
+	}
+	b, err := f.svc.Issue(ctx, f.regul, scoring.SanctionInput{AgencyID: agencyID, Kind: scoring.SanctionBlacklist,
+		Cause: "提供虚假资质材料", LegalBasis: "《XX市中介服务管理办法》第三十条", To: f.clock().Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := f.reg.Get(ctx, f.regul, agencyID); a.Status != registry.StatusBlacklisted {
+		t.Fatalf("status %s after blacklisting", a.Status)
+	}
+	f.now.Add(int64(25 * time.Hour))
+	if n, err := f.svc.ExpireSanctions(ctx); err != nil || n != 1 {
+		t.Fatalf("expire: %d %v", n, err)
+	}
+	if a, _ := f.reg.Get(ctx, f.regul, agencyID); a.Status != registry.StatusActive {
+		t.Fatalf("an expired blacklisting ends: %s (%s)", a.Status, b.ID)
+	}
+}
