@@ -187,3 +187,21 @@ func sortHistory(p []scoring.HistoryPoint) {
 		}
 	}
 }
+
+type alertDoc struct {
+	ID         string        `bson:"_id"`
+	Alert      scoring.Alert `bson:"alert"`
+	DocVersion `bson:",inline"`
+}
+
+var _ scoring.AlertStore = (*ScoringStore)(nil)
+
+func (x *ScoringStore) PutAlert(ctx context.Context, a scoring.Alert) error {
+	_, err := upsertDoc(ctx, x.s, collAlerts, a.ID, "预警", func() alertDoc { return alertDoc{ID: a.ID} },
+		func(d *alertDoc) error { d.Alert = a; return nil })
+	return err
+}
+
+func (x *ScoringStore) EachAlert(ctx context.Context, fn func(scoring.Alert) error) error {
+	return eachDoc(ctx, x.s, collAlerts, "预警", func(d alertDoc) error { return fn(d.Alert) })
+}

@@ -17,6 +17,7 @@ import (
 // Config wires supervision.
 type Config struct {
 	Store    Store
+	Alerts   AlertStore
 	Registry *registry.Registry
 	Hall     *hall.Service
 	Calendar *hall.Calendar
@@ -36,6 +37,7 @@ type Service struct {
 	sanctions  map[string]Sanction
 	appeals    map[string]Appeal
 	current    map[string]HistoryPoint // agency → latest score
+	alerts     map[string]Alert
 }
 
 // NewService builds the supervision service. Call Load before serving.
@@ -47,7 +49,8 @@ func NewService(c Config) *Service {
 		c.Calendar = hall.NewCalendar()
 	}
 	return &Service{Config: c, system: registry.Actor{UserID: "system", Kind: registry.ActorAdmin},
-		complaints: map[string]Complaint{}, sanctions: map[string]Sanction{}, appeals: map[string]Appeal{}, current: map[string]HistoryPoint{}}
+		complaints: map[string]Complaint{}, sanctions: map[string]Sanction{}, appeals: map[string]Appeal{}, current: map[string]HistoryPoint{},
+		alerts: map[string]Alert{}}
 }
 
 // Load fills the in-memory state from storage.
@@ -62,6 +65,11 @@ func (s *Service) Load(ctx context.Context) error {
 	}
 	if err := s.Store.EachAppeal(ctx, func(a Appeal) error { s.appeals[a.ID] = a; return nil }); err != nil {
 		return err
+	}
+	if s.Alerts != nil {
+		if err := s.Alerts.EachAlert(ctx, func(a Alert) error { s.alerts[a.ID] = a; return nil }); err != nil {
+			return err
+		}
 	}
 	return s.Store.EachHistory(ctx, func(agency string, pts []HistoryPoint) error {
 		if len(pts) > 0 {

@@ -69,7 +69,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	sealer, _ := hall.NewSealer(bytes.Repeat([]byte{1}, 32))
 	f.hall = hall.NewService(hall.Config{Store: f.store.Hall(), Agencies: f.reg, Catalog: cat, Sealer: sealer, Now: f.clock})
-	f.svc = scoring.NewService(scoring.Config{Store: f.store.Scoring(), Registry: f.reg, Hall: f.hall, Now: f.clock})
+	f.svc = scoring.NewService(scoring.Config{Store: f.store.Scoring(), Alerts: f.store.Scoring(), Registry: f.reg, Hall: f.hall, Now: f.clock})
 	if err := f.svc.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -175,4 +175,59 @@ func TestSanctionsAffectEligibilityAtOnce(t *testing.T) {
 	if a, _ := f.reg.Get(ctx, f.regul, agencyID); a.Status != registry.StatusActive {
 		t.Fatalf("an expired blacklisting ends: %s (%s)", a.Status, b.ID)
 	}
+}
+
+func TestAlertsRaiseEscalateAndCloseThemselves(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c, err := f.svc.FileComplaint(ctx, registry.Actor{}, scoring.ComplaintInput{Name: "王女士", Phone: "13900002222", TargetID: agencyID,
+		Subject: "服务态度差", Details: "多次催要成果无人回应，拖延两周以上。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Monday 2026-11-02 10:00: two working days later is the end of Wednesday.
+	f.now.Store(time.Date(2026, 11, 4, 15, 0, 0, 0, time.UTC).UnixNano()) // Wednesday 23:00 Shanghai
+	if _, err := f.svc.RunAlerts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if open, _ := f.svc.AlertList(true, "", 1, 50); hasKind(open, scoring.AlertComplaintUnhandled) {
+		t.Fatal("no alert before 2 working days have passed")
+	}
+	f.now.Store(time.Date(2026, 11, 4, 16, 0, 0, 0, time.UTC).UnixNano()) // Thursday 00:00 Shanghai
+	f.svc.RunAlerts(ctx)
+	if open, _ := f.svc.AlertList(true, "", 1, 50); !hasKind(open, scoring.AlertComplaintUnhandled) {
+		t.Fatalf("an unaccepted complaint after 2 working days raises an alert: %+v", open)
+	}
+	if _, err := f.svc.MoveComplaint(ctx, f.regul, c.ID, scoring.ComplaintAccepted, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.svc.RunAlerts(ctx)
+	if open, _ := f.svc.AlertList(true, "", 1, 50); hasKind(open, scoring.AlertComplaintUnhandled) {
+		t.Fatal("the alert closes itself once the complaint is accepted")
+	}
+	all, _ := f.svc.AlertList(false, "", 1, 50)
+	if len(all) == 0 || all[len(all)-1].CloseReason == "" {
+		t.Fatalf("closed alerts stay listed with a reason: %+v", all)
+	}
+	// The qualification expires on 2029-01-01: 30 days before, a yellow card; after, a red one.
+	f.now.Store(time.Date(2028, 12, 5, 2, 0, 0, 0, time.UTC).UnixNano())
+	f.svc.RunAlerts(ctx)
+	if open, _ := f.svc.AlertList(true, scoring.Yellow, 1, 50); !hasKind(open, scoring.AlertQualExpiring) {
+		t.Fatalf("expiring qualification: %+v", open)
+	}
+	f.now.Store(time.Date(2029, 1, 3, 2, 0, 0, 0, time.UTC).UnixNano())
+	f.svc.RunAlerts(ctx)
+	open, _ := f.svc.AlertList(true, "", 1, 50)
+	if !hasKind(open, scoring.AlertQualExpired) || hasKind(open, scoring.AlertQualExpiring) {
+		t.Fatalf("the expiring alert escalates to expired: %+v", open)
+	}
+}
+
+func hasKind(list []scoring.Alert, kind string) bool {
+	for _, a := range list {
+		if a.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
