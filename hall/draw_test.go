@@ -111,3 +111,32 @@ func TestDrawOrderIndependent(t *testing.T) {
 		t.Fatal("duplicate candidates must be refused")
 	}
 }
+
+func TestWeightedDrawFrequencies(t *testing.T) {
+	weights := map[string]int{"A": 1, "B": 1, "C": 2, "D": 4} // grades A, B, C, D
+	counts := map[string]int{}
+	const trials = 16000
+	for i := 0; i < trials; i++ {
+		d, err := RunWeightedDraw(fixedSecret(byte(i)), "inspection", fmt.Sprintf("I%d", i), weights, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[d.Winners[0]]++
+	}
+	// Expected shares 1/8, 1/8, 2/8, 4/8; chi-squared 99.9% critical value for 3 degrees of freedom is 16.27.
+	chi := 0.0
+	for id, w := range weights {
+		exp := float64(trials*w) / 8
+		chi += math.Pow(float64(counts[id])-exp, 2) / exp
+	}
+	if chi > 16.27 {
+		t.Fatalf("weighted frequencies off: chi² %.2f, counts %v", chi, counts)
+	}
+	d, _ := RunWeightedDraw(fixedSecret(1), "inspection", "I-2026-11", weights, "", 3)
+	if len(d.Winners) != 3 || d.Winners[0] == d.Winners[1] || d.Winners[1] == d.Winners[2] || d.Winners[0] == d.Winners[2] {
+		t.Fatalf("a sample draws distinct agencies: %v", d.Winners)
+	}
+	if ok, msg := VerifyWeightedDraw(fixedSecret(1).Hex(), fixedSecret(1).Commitment(), d); !ok {
+		t.Fatal(msg)
+	}
+}

@@ -205,3 +205,21 @@ func (x *ScoringStore) PutAlert(ctx context.Context, a scoring.Alert) error {
 func (x *ScoringStore) EachAlert(ctx context.Context, fn func(scoring.Alert) error) error {
 	return eachDoc(ctx, x.s, collAlerts, "预警", func(d alertDoc) error { return fn(d.Alert) })
 }
+
+type inspectionDoc struct {
+	ID         string             `bson:"_id"`
+	Inspection scoring.Inspection `bson:"inspection"`
+	DocVersion `bson:",inline"`
+}
+
+var _ scoring.InspectionStore = (*ScoringStore)(nil)
+
+func (x *ScoringStore) PutInspection(ctx context.Context, in scoring.Inspection) error {
+	_, err := upsertDoc(ctx, x.s, collInspections, in.ID, "抽查计划", func() inspectionDoc { return inspectionDoc{ID: in.ID} },
+		func(d *inspectionDoc) error { d.Inspection = in; return nil })
+	return err
+}
+
+func (x *ScoringStore) EachInspection(ctx context.Context, fn func(scoring.Inspection) error) error {
+	return eachDoc(ctx, x.s, collInspections, "抽查计划", func(d inspectionDoc) error { return fn(d.Inspection) })
+}

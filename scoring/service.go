@@ -16,12 +16,13 @@ import (
 
 // Config wires supervision.
 type Config struct {
-	Store    Store
-	Alerts   AlertStore
-	Registry *registry.Registry
-	Hall     *hall.Service
-	Calendar *hall.Calendar
-	Now      func() time.Time
+	Store       Store
+	Alerts      AlertStore
+	Inspections InspectionStore
+	Registry    *registry.Registry
+	Hall        *hall.Service
+	Calendar    *hall.Calendar
+	Now         func() time.Time
 }
 
 // Service carries out supervision's rules. It keeps complaints, sanctions,
@@ -32,12 +33,13 @@ type Service struct {
 	Config
 	system registry.Actor
 
-	mu         sync.RWMutex
-	complaints map[string]Complaint
-	sanctions  map[string]Sanction
-	appeals    map[string]Appeal
-	current    map[string]HistoryPoint // agency → latest score
-	alerts     map[string]Alert
+	mu          sync.RWMutex
+	complaints  map[string]Complaint
+	sanctions   map[string]Sanction
+	appeals     map[string]Appeal
+	current     map[string]HistoryPoint // agency → latest score
+	alerts      map[string]Alert
+	inspections map[string]Inspection
 }
 
 // NewService builds the supervision service. Call Load before serving.
@@ -50,7 +52,7 @@ func NewService(c Config) *Service {
 	}
 	return &Service{Config: c, system: registry.Actor{UserID: "system", Kind: registry.ActorAdmin},
 		complaints: map[string]Complaint{}, sanctions: map[string]Sanction{}, appeals: map[string]Appeal{}, current: map[string]HistoryPoint{},
-		alerts: map[string]Alert{}}
+		alerts: map[string]Alert{}, inspections: map[string]Inspection{}}
 }
 
 // Load fills the in-memory state from storage.
@@ -65,6 +67,11 @@ func (s *Service) Load(ctx context.Context) error {
 	}
 	if err := s.Store.EachAppeal(ctx, func(a Appeal) error { s.appeals[a.ID] = a; return nil }); err != nil {
 		return err
+	}
+	if s.Inspections != nil {
+		if err := s.Inspections.EachInspection(ctx, func(x Inspection) error { s.inspections[x.ID] = x; return nil }); err != nil {
+			return err
+		}
 	}
 	if s.Alerts != nil {
 		if err := s.Alerts.EachAlert(ctx, func(a Alert) error { s.alerts[a.ID] = a; return nil }); err != nil {

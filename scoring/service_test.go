@@ -69,7 +69,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	sealer, _ := hall.NewSealer(bytes.Repeat([]byte{1}, 32))
 	f.hall = hall.NewService(hall.Config{Store: f.store.Hall(), Agencies: f.reg, Catalog: cat, Sealer: sealer, Now: f.clock})
-	f.svc = scoring.NewService(scoring.Config{Store: f.store.Scoring(), Alerts: f.store.Scoring(), Registry: f.reg, Hall: f.hall, Now: f.clock})
+	f.svc = scoring.NewService(scoring.Config{Store: f.store.Scoring(), Alerts: f.store.Scoring(), Inspections: f.store.Scoring(), Registry: f.reg, Hall: f.hall, Now: f.clock})
 	if err := f.svc.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -230,4 +230,43 @@ func hasKind(list []scoring.Alert, kind string) bool {
 		}
 	}
 	return false
+}
+
+func TestInspectionDrawAssignsFreshInspectors(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	pool := []string{"刘检查", "陈检查", "赵检查", "孙检查"}
+	x, err := f.svc.CreateInspection(ctx, f.regul, scoring.InspectionInput{Name: "2026 年第四季度中介机构双随机抽查", SampleSize: 3, Inspectors: pool})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub, _ := f.svc.Inspection(x.ID); pub.Secret != "" || pub.Commitment == "" {
+		t.Fatal("the secret stays hidden until the draw")
+	}
+	x, err = f.svc.DrawInspection(ctx, f.regul, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Assignments) != 1 || len(x.Assignments[0].Inspectors) != 2 || x.Assignments[0].Inspectors[0] == x.Assignments[0].Inspectors[1] {
+		t.Fatalf("assignments %+v", x.Assignments)
+	}
+	if ok, msg := hall.VerifyWeightedDraw(x.Secret, x.Commitment, *x.AgencyDraw); !ok {
+		t.Fatal(msg)
+	}
+	first := x.Assignments[0].Inspectors
+	y, _ := f.svc.CreateInspection(ctx, f.regul, scoring.InspectionInput{Name: "2026 年专项抽查", SampleSize: 1, Inspectors: pool})
+	y, err = f.svc.DrawInspection(ctx, f.regul, y.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range y.Assignments[0].Inspectors {
+		for _, q := range first {
+			if p == q {
+				t.Fatalf("inspector %s inspected the same agency within a year", p)
+			}
+		}
+	}
+	if _, err := f.svc.RecordInspection(ctx, f.regul, y.ID, agencyID, "合格", "资料齐全"); err != nil {
+		t.Fatal(err)
+	}
 }
