@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/agencyhall/agencyhall/hall"
 )
 
@@ -137,4 +140,18 @@ func (h *HallStore) PutEvent(ctx context.Context, e hall.Event) error {
 		return nil
 	}
 	return err
+}
+
+// PutEvents stores many events at once (bulk loads: the data generator and
+// benchmarks); existing IDs are skipped.
+func (h *HallStore) PutEvents(ctx context.Context, events []hall.Event) error {
+	docs := make([]any, len(events))
+	for i, e := range events {
+		docs[i] = eventDoc{ID: e.ID, Kind: e.Kind, ProjectID: e.ProjectID, AgencyID: e.AgencyID, OwnerOrg: e.OwnerOrg, At: e.At, Data: e.Data}
+	}
+	_, err := h.s.coll(collEvents).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return translate(err, "事件")
+	}
+	return nil
 }

@@ -34,7 +34,7 @@ func (f *fixture) clock() time.Time { return time.Unix(0, f.now.Load()).UTC() }
 
 const agencyID = "agency:91350100M000100Y43"
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{store: srv.Store(t), regul: registry.Actor{UserID: "reg1", OrgID: "regulator:x", Kind: registry.ActorRegulator}}
 	f.now.Store(time.Date(2026, 11, 2, 2, 0, 0, 0, time.UTC).UnixNano())
