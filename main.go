@@ -34,6 +34,9 @@ const usage = `用法: agencyhall <命令> [参数]
 命令:
   serve          启动服务（--demo 载入演示数据）
   audit verify   校验审计日志哈希链
+  score          运行信用评分（--as-of 指定基准日）
+  dump           导出全部数据和文件到一个归档（--out）
+  restore        从归档恢复到空数据库（--in）
   verify-draw    按公开算法重算抽取结果（见 docs/DRAW.md）
   version        显示版本
 
@@ -56,6 +59,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return exitCode(2)
 		}
 		return runAuditVerify(ctx, args[3:], getenv, stdout, stderr)
+	case "dump":
+		return runDump(ctx, args[2:], getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[2:], getenv, stdout, stderr)
+	case "score":
+		return runScore(ctx, args[2:], getenv, stdout, stderr)
 	case "verify-draw":
 		return runVerifyDraw(ctx, args[2:], stdout, stderr)
 	case "version":

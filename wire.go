@@ -19,6 +19,7 @@ import (
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/server"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -32,6 +33,7 @@ type services struct {
 	files    *files.Service
 	hall     *hall.Service
 	hallCfg  hall.Config // to build a hall service on another clock (demo seeding)
+	scoring  *scoring.Service
 }
 
 // hallAt builds a hall service like the live one but running on now.
@@ -58,16 +60,25 @@ func newServices(d serviceDeps) (services, error) {
 	}
 	catalog := registry.NewCatalog(d.store.Catalog(), d.now)
 	reg := registry.NewRegistry(d.store.Agencies(), catalog, d.now, newID)
-	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: hall.NewCalendar(),
-		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now}
+	// The hall asks supervision for grades and credit scores; supervision
+	// reads the hall's projects. The closures break the construction cycle.
+	var sup *scoring.Service
+	calendar := hall.NewCalendar()
+	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: calendar,
+		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now,
+		Grade: func(a string) string { return sup.Grade(a) }, CreditScore: func(a string) int64 { return sup.CreditTenths(a) }}
+	hallSvc := hall.NewService(hallCfg)
+	sup = scoring.NewService(scoring.Config{Store: d.store.Scoring(), Alerts: d.store.Scoring(), Inspections: d.store.Scoring(),
+		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now})
 	return services{
 		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
 		audit:    audit.NewLog(d.store.Audit(), d.now),
 		catalog:  catalog,
 		registry: reg,
 		files:    files.NewService(d.store.Files(), d.bucket, d.now),
-		hall:     hall.NewService(hallCfg),
+		hall:     hallSvc,
 		hallCfg:  hallCfg,
+		scoring:  sup,
 	}, nil
 }
 
@@ -79,6 +90,9 @@ func (s services) load(ctx context.Context) error {
 	if err := s.hall.Load(ctx); err != nil {
 		return fmt.Errorf("load hall: %w", err)
 	}
+	if err := s.scoring.Load(ctx); err != nil {
+		return fmt.Errorf("load supervision: %w", err)
+	}
 	return nil
 }
 
@@ -89,6 +103,18 @@ func newScheduler(store *mongostore.Store, svc services, app *web.App, now func(
 		Logger: log, OnRun: func(r jobs.Run) { app.Metrics().JobRuns.WithLabelValues(r.Job, r.Outcome).Inc() }})
 	for _, j := range []jobs.Job{
 		{Name: "hall-advance", Label: "项目开启与到期流转", Spec: "@every 1m", Run: svc.hall.AdvanceAll},
+		{Name: "score", Label: "信用评分", Spec: "0 2 * * *", LockFor: 30 * time.Minute,
+			Run: func(ctx context.Context) (int, error) { return svc.scoring.RunScoring(ctx, now()) }},
+		{Name: "alerts", Label: "电子监察预警", Spec: "@every 5m", LockFor: 4 * time.Minute, Run: svc.scoring.RunAlerts},
+		{Name: "qualifications", Label: "资质到期检查与处理期满解除", Spec: "0 1 * * *", LockFor: 10 * time.Minute,
+			Run: func(ctx context.Context) (int, error) {
+				n, err := svc.scoring.ExpireSanctions(ctx)
+				if err != nil {
+					return n, err
+				}
+				m, err := svc.scoring.RunAlerts(ctx)
+				return n + m, err
+			}},
 		jobs.PruneJob(store.Runs(), now),
 	} {
 		if err := s.Add(j); err != nil {
@@ -124,6 +150,8 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Catalog:  svc.catalog,
 		Registry: svc.registry,
 		Files:    svc.files,
+		Hall:     svc.hall,
+		Scoring:  svc.scoring,
 		Ping:     store.Ping,
 		Version:  version(),
 	})
@@ -133,6 +161,7 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Catalog:  svc.catalog,
 		Registry: svc.registry,
 		Files:    svc.files,
+		Hall:     svc.hall,
 		SiteName: o.siteName,
 		Region:   o.region,
 		Now:      o.now,

@@ -13,6 +13,7 @@ import (
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -24,6 +25,7 @@ type Deps struct {
 	Catalog  *registry.Catalog
 	Registry *registry.Registry
 	Files    *files.Service
+	Hall     *hall.Service
 	SiteName string // e.g. 兰州市网上中介服务超市
 	Region   string // the deployment's region code
 	Now      func() time.Time
@@ -40,6 +42,8 @@ type ui struct {
 	Deps
 	assets *assets
 	pages  map[string]*template.Template
+	// importErrors keeps each admin's last catalog import error workbook.
+	importErrors *errorBooks
 }
 
 // Register declares every page route on app and makes web.Fail render
@@ -52,7 +56,7 @@ func Register(app *web.App, d Deps) {
 	if d.SiteName == "" {
 		d.SiteName = defaultSiteName
 	}
-	u := &ui{Deps: d, assets: loadAssets()}
+	u := &ui{Deps: d, assets: loadAssets(), importErrors: &errorBooks{books: map[string]errorBook{}}}
 	u.pages = mustParseTemplates(u.funcs())
 	app.RenderError = u.renderError
 	u.routes(app)

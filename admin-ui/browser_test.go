@@ -155,7 +155,7 @@ func TestBrowserRegisterLoginWorkspace(t *testing.T) {
 	if got := text(t, ctx, "h1"); got != browserSite {
 		t.Errorf("home heading %q", got)
 	}
-	if got := text(t, ctx, ".stats"); !strings.Contains(got, "已注册中介机构") || !strings.Contains(got, "选取大厅尚未开放") {
+	if got := text(t, ctx, ".stats"); !strings.Contains(got, "已入驻中介机构") || !strings.Contains(got, "进入选取大厅") {
 		t.Errorf("home figures: %q", got)
 	}
 	wantCleanPage(t, ctx)

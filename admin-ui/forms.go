@@ -2,6 +2,7 @@ package adminui
 
 import (
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -65,12 +66,14 @@ type field struct {
 	Autocomplete          string
 	InputMode             string
 	MaxLength             int
+	List                  string // id of a <datalist> of suggestions
+	ReadOnly              bool
 }
 
 // newField builds a field from a form and options written as "required",
 // "type=password", "auto=username", "mode=numeric", "max=18", "hint=…".
 func newField(f *form, name, label string, opts ...string) field {
-	fd := field{ID: "f-" + name, Name: name, Label: label, Type: "text"}
+	fd := field{ID: fieldID(name), Name: name, Label: label, Type: "text"}
 	if f != nil {
 		fd.Value, fd.Error = f.Values[name], f.Errors[name]
 	}
@@ -89,6 +92,10 @@ func newField(f *form, name, label string, opts ...string) field {
 			fd.MaxLength, _ = strconv.Atoi(v)
 		case "hint":
 			fd.Hint = v
+		case "list":
+			fd.List = v
+		case "readonly":
+			fd.ReadOnly = true
 		}
 	}
 	if fd.Type == "password" {
@@ -103,6 +110,18 @@ func newField(f *form, name, label string, opts ...string) field {
 	}
 	fd.Describe = strings.Join(ids, " ")
 	return fd
+}
+
+// fieldID is the element id of a form field: rows of a list are named like
+// "qualifications[0].type" (the service's field error keys), and their ids
+// keep only characters that need no escaping in CSS selectors.
+func fieldID(name string) string {
+	return "f-" + strings.Map(func(r rune) rune {
+		if r == '[' || r == ']' || r == '.' {
+			return '-'
+		}
+		return r
+	}, strings.ReplaceAll(name, "].", "-"))
 }
 
 // localPath accepts only a path on this site, for "next" and "back"
@@ -157,4 +176,14 @@ func queryPage(c *gin.Context) int {
 		return 1
 	}
 	return n
+}
+
+// sortedKeys lists a map's keys in order, for stable messages.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -2,6 +2,8 @@ package adminui_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +20,8 @@ import (
 	adminui "github.com/agencyhall/agencyhall/admin-ui"
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
@@ -34,12 +38,16 @@ const (
 
 // env is one running site on a fresh database.
 type env struct {
-	t       *testing.T
-	URL     string
-	Auth    *auth.Service
-	Audit   *audit.Log
-	Catalog *registry.Catalog
-	App     *web.App // add test-only routes before the first request
+	t        *testing.T
+	URL      string
+	Auth     *auth.Service
+	Audit    *audit.Log
+	Catalog  *registry.Catalog
+	Registry *registry.Registry
+	Files    *files.Service
+	App      *web.App // add test-only routes before the first request
+	Hall     *hall.Service
+	Clock    *testClock // the site's clock: real time until a test sets it
 }
 
 func newEnv(t *testing.T) *env { return newEnvNamed(t, testSite) }
@@ -51,12 +59,33 @@ func newEnvNamed(t *testing.T, siteName string) *env {
 	authSvc := auth.NewService(store.Auth(), auth.Options{BcryptCost: bcrypt.MinCost})
 	auditLog := audit.NewLog(store.Audit(), nil)
 	catalog := registry.NewCatalog(store.Catalog(), nil)
+	reg := registry.NewRegistry(store.Agencies(), catalog, nil, newTestID)
+	if err := reg.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bucket, err := files.OpenBucket(context.Background(), "", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bucket.Close() })
+	fileSvc := files.NewService(store.Files(), bucket, nil)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet})
-	adminui.Register(app, adminui.Deps{Auth: authSvc, Audit: auditLog, Catalog: catalog, SiteName: siteName, Region: "620100"})
+	clock := &testClock{}
+	hallSvc := newTestHall(t, store, reg, catalog, clock)
+	adminui.Register(app, adminui.Deps{Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc,
+		Hall: hallSvc, Now: clock.Now, SiteName: siteName, Region: "620100"})
 	ts := httptest.NewServer(app)
 	t.Cleanup(ts.Close)
-	return &env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, App: app}
+	return &env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc, App: app,
+		Hall: hallSvc, Clock: clock}
+}
+
+// newTestID makes random identifiers for records nested in documents.
+func newTestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // uscc completes a valid unified social credit code from 17 characters.

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -14,10 +15,10 @@ import (
 // homePage shows counts read from the database on every visit; there are
 // no placeholder figures.
 type homePage struct {
-	Agencies     int
+	Agencies     int // admitted and active (已入驻)
 	Owners       int
 	Items        int
-	OpenProjects int // the selection hall is not built yet, so truly zero
+	OpenProjects int // projects open for sign-up in the selection hall
 	Stages       []stageCount
 }
 
@@ -29,11 +30,9 @@ type stageCount struct {
 
 func (u *ui) home(c *gin.Context) {
 	ctx := c.Request.Context()
-	agencies, err := u.Auth.CountOrgs(ctx, auth.OrgAgency)
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
+	// Admitted agencies in service, from the directory's read model: the
+	// same set the public directory lists.
+	agencies := u.Registry.Directory().Counts()[registry.StatusActive]
 	owners, err := u.Auth.CountOrgs(ctx, auth.OrgOwner)
 	if err != nil {
 		web.Fail(c, err)
@@ -44,7 +43,7 @@ func (u *ui) home(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	p := homePage{Agencies: agencies, Owners: owners}
+	p := homePage{Agencies: agencies, Owners: owners, OpenProjects: u.Hall.Counts()[hall.StateOpen]}
 	perStage := map[registry.Stage]int{}
 	for _, it := range items {
 		if it.Enabled {
@@ -66,6 +65,7 @@ type catalogPage struct {
 	Total  int    // enabled items in the catalog
 	Shown  int
 	Groups []catalogGroup
+	Manage bool // the visitor is an admin: show links to manage items
 }
 
 type catalogGroup struct {
@@ -102,6 +102,7 @@ func (u *ui) catalog(c *gin.Context) {
 			p.Groups = append(p.Groups, g)
 		}
 	}
+	p.Manage = web.PrincipalOf(c).Role == auth.RoleAdmin
 	u.render(c, http.StatusOK, "catalog", view{Title: "服务事项", Nav: "catalog", Data: p})
 }
 

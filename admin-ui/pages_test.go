@@ -24,6 +24,9 @@ func (e *env) putItem(code, name string, stage registry.Stage, enabled bool) {
 	if err != nil {
 		e.t.Fatalf("put item: %v", err)
 	}
+	if err := e.Registry.RefreshCatalog(context.Background()); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // stat finds the number shown under a label of the home page's figures.
@@ -43,7 +46,7 @@ func TestHomeShowsCountsFromTheDatabase(t *testing.T) {
 
 	p := b.get("/")
 	wantStatus(t, p, http.StatusOK)
-	for _, label := range []string{"已注册中介机构", "服务事项", "正在选取的项目", "已注册项目业主"} {
+	for _, label := range []string{"已入驻中介机构", "服务事项", "正在选取的项目", "已注册项目业主"} {
 		if got := stat(t, p, label); got != "0" {
 			t.Errorf("empty database: %s = %s, want 0", label, got)
 		}
@@ -58,12 +61,14 @@ func TestHomeShowsCountsFromTheDatabase(t *testing.T) {
 
 	p = b.get("/")
 	wantStatus(t, p, http.StatusOK)
-	for label, want := range map[string]string{"已注册中介机构": "2", "服务事项": "2", "正在选取的项目": "0", "已注册项目业主": "1"} {
+	// Registered agencies are not admitted ones: the figure counts only
+	// agencies a regulator has admitted (see TestAdmissionThroughThePages).
+	for label, want := range map[string]string{"已入驻中介机构": "0", "服务事项": "2", "正在选取的项目": "0", "已注册项目业主": "1"} {
 		if got := stat(t, p, label); got != want {
 			t.Errorf("%s = %s, want %s", label, got, want)
 		}
 	}
-	wantContains(t, p, testSite, "选取大厅尚未开放", `href="/login"`, `href="/register"`)
+	wantContains(t, p, testSite, `href="/hall?status=open"`, `href="/login"`, `href="/register"`)
 	wantNotContains(t, p, "退出")
 }
 
@@ -143,7 +148,7 @@ func TestLoginThenWorkspaceAndLogout(t *testing.T) {
 
 	p := b.get("/workspace")
 	wantStatus(t, p, http.StatusOK)
-	wantContains(t, p, "<h1>工作台</h1>", "测试agency-a", "甲咨询有限公司", "暂无待办事项", "登录成功", `action="/logout"`)
+	wantContains(t, p, "<h1>工作台</h1>", "测试agency-a", "甲咨询有限公司", "申请入驻", `href="/my/agency"`, "登录成功", `action="/logout"`)
 
 	b.get("/login") // a logged-in visitor is sent on
 	p = b.post("/logout", nil)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
@@ -60,7 +59,7 @@ func mustParseTemplates(funcs template.FuncMap) map[string]*template.Template {
 }
 
 func (u *ui) funcs() template.FuncMap {
-	return template.FuncMap{
+	m := template.FuncMap{
 		"asset":       u.assets.url,
 		"yuan":        formatYuan,
 		"wan":         formatWan,
@@ -68,11 +67,22 @@ func (u *ui) funcs() template.FuncMap {
 		"date":        formatDate,
 		"isotime":     isoDateTime,
 		"count":       formatCount,
-		"actionLabel": audit.ActionLabel,
+		"actionLabel": actionLabel,
 		"province":    registry.ProvinceName,
 		"field":       newField,
 		"join":        strings.Join,
+		"statusClass": statusClass,
+		"size":        formatSize,
+		"region":      regionName,
+		"itemName":    u.itemName,
+		"seq":         seq,
+		"add1":        func(i int) int { return i + 1 },
+		"fieldID":     fieldID,
 	}
+	for k, f := range u.hallFuncs() { // 选取大厅
+		m[k] = f
+	}
+	return m
 }
 
 // render writes a page. The page is executed into a buffer first, so a
@@ -121,15 +131,44 @@ func writePage(c *gin.Context, status int, body []byte) {
 // sidebarFor lists the workspace sections a role may open.
 func sidebarFor(r auth.Role) []navItem {
 	items := []navItem{{"workspace", "工作台", "/workspace"}}
+	items = append(items, hallSidebar(r)...) // 选取大厅
 	switch r {
 	case auth.RoleAdmin:
 		items = append(items,
+			navItem{"review", "入驻审核", "/registry/review"},
+			navItem{"agencies", "中介机构管理", "/registry/agencies"},
+			navItem{"catalog", "服务事项管理", "/admin/catalog"},
 			navItem{"users", "用户管理", "/admin/users"},
 			navItem{"orgs", "单位管理", "/admin/orgs"},
 			navItem{"regulators", "新建监管账号", "/admin/regulators/new"},
 			navItem{"audit", "审计日志", "/audit"})
 	case auth.RoleRegulator:
-		items = append(items, navItem{"audit", "审计日志", "/audit"})
+		items = append(items,
+			navItem{"review", "入驻审核", "/registry/review"},
+			navItem{"agencies", "中介机构管理", "/registry/agencies"},
+			navItem{"audit", "审计日志", "/audit"})
+	case auth.RoleAgency:
+		items = append(items, navItem{"agency", "入驻申请与机构资料", "/my/agency"})
+	case auth.RoleOwner:
+		items = append(items, navItem{"org", "单位信息", "/my/org"})
 	}
 	return append(items, navItem{"account", "账号与 API 令牌", "/account"})
+}
+
+// seq is 0, 1, …, n-1, for ranging over form rows.
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// itemName is a service item's name for a listing, or its code when the
+// catalog no longer has it.
+func (u *ui) itemName(code string) string {
+	if it, ok := u.Registry.Directory().Item(code); ok {
+		return it.Name
+	}
+	return code
 }

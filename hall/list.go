@@ -59,7 +59,7 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 		case text != "" && !strings.Contains(p.Name, text) && !strings.Contains(p.ID, text):
 			continue
 		}
-		hits = append(hits, p.Redacted())
+		hits = append(hits, p.RedactedFor(who))
 	}
 	switch q.Sort {
 	case "deadline":
@@ -101,7 +101,7 @@ func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportun
 			continue
 		}
 		ok, reason := s.Eligible(ctx, p, agencyID)
-		out = append(out, Opportunity{Project: p.Redacted(), Eligible: ok, Reason: reason})
+		out = append(out, Opportunity{Project: p.RedactedFor(registry.Actor{Kind: registry.ActorAgency, OrgID: agencyID}), Eligible: ok, Reason: reason})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Project.SignupDeadline.Before(out[j].Project.SignupDeadline) })
 	return out

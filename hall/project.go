@@ -2,6 +2,8 @@ package hall
 
 import (
 	"time"
+
+	"github.com/agencyhall/agencyhall/registry"
 )
 
 // State is where a project stands.
@@ -215,10 +217,33 @@ func (p *Project) SignupOf(agencyID string) (*Signup, bool) {
 }
 
 // Redacted is the project as anyone but the platform itself may see it:
-// before the opening, the draw secret stays hidden.
+// the draw secret stays hidden until the outcome is decided (a
+// comprehensive-scoring owner who knew it while scoring could steer
+// tie-breaks).
 func (p Project) Redacted() Project {
-	if p.Opening == nil {
+	if p.Opening == nil || p.Opening.Outcome.Method == "" {
 		p.Secret = ""
 	}
+	return p
+}
+
+// RedactedFor is the project as who may see it: besides the secret, until
+// the opening nobody but supervisors learns which agencies signed up (a
+// list of bidders helps bid rigging); an agency sees its own sign-up and
+// everyone sees how many there are.
+func (p Project) RedactedFor(who registry.Actor) Project {
+	p = p.Redacted()
+	if p.Opening != nil || who.Supervises() || len(p.Signups) == 0 {
+		return p
+	}
+	hidden := make([]Signup, len(p.Signups))
+	for i, su := range p.Signups {
+		if who.Kind == registry.ActorAgency && su.AgencyID == who.OrgID {
+			hidden[i] = su
+		} else {
+			hidden[i] = Signup{AgencyName: "（开启前不公开）", At: su.At}
+		}
+	}
+	p.Signups = hidden
 	return p
 }

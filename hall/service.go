@@ -267,7 +267,7 @@ func (s *Service) Get(ctx context.Context, who registry.Actor, id string) (Proje
 	if !p.State.Public() && s.ownerOf(who, &p) != nil && !who.Supervises() {
 		return Project{}, apperr.NotFound("项目")
 	}
-	return p.Redacted(), nil
+	return p.RedactedFor(who), nil
 }
 
 // Publish opens a draft for sign-ups (or sends it to announcement review),

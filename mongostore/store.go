@@ -202,6 +202,8 @@ func isServerSelection(err error) bool {
 	return strings.Contains(err.Error(), "server selection")
 }
 
+func isNoDocuments(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
+
 // isDuplicate reports a translated duplicate-key error.
 func isDuplicate(err error) bool {
 	e, ok := apperr.As(err)

@@ -12,7 +12,9 @@ import (
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
+	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/web"
 )
 
@@ -23,6 +25,8 @@ type Deps struct {
 	Catalog  *registry.Catalog
 	Registry *registry.Registry
 	Files    *files.Service
+	Hall     *hall.Service
+	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
 	Ping     func(context.Context) error
 	Version  string
 	// Now is the clock for validity checks (time.Now when nil).
@@ -190,6 +194,188 @@ func Register(app *web.App, d Deps) {
 			Summary: "修改本单位信息（名称、地区、联系人；信用代码不能修改）",
 			In:      orgProfileRequest{Name: "兰州市城市建设投资有限公司", Region: "620102", Contact: "赵敏", Phone: "0931-6666666"},
 			Out:     exampleOrg, Handler: h.updateMyOrg},
+
+		// 选取大厅 (selection hall: hall_*.go). Money in fen, times RFC 3339.
+		// Public: the hall and each project's page, timeline and draw verification.
+		{Method: get, Path: "/api/v1/projects", Access: public, Tag: tagHall,
+			Summary: "选取大厅：已发布的项目，可按名称或编号、状态（逗号分隔）、选取方式、服务事项、审批阶段、地区筛选，按最新或报名截止排序",
+			In:      projectQuery{State: "open,publicity", Sort: "deadline"}, Out: examplePage(exampleSummary), Handler: h.listProjects},
+		{Method: get, Path: "/api/v1/projects/:id", Access: public, Tag: tagHall,
+			Summary: "项目详情：公告信息、报名情况、时间线；开启后附开启记录（全部报价及回执、计算过程、抽取）、结果、合同摘要、交付与评价。开启前不含任何报价和抽取密钥",
+			Out:     exampleProject, Handler: h.projectDetail},
+		{Method: get, Path: "/api/v1/projects/:id/timeline", Access: public, Tag: tagHall,
+			Summary: "项目时间线（每个状态变化一条）", Out: exampleTimeline, Handler: h.projectTimeline},
+		{Method: get, Path: "/api/v1/projects/:id/verification", Access: public, Tag: tagHall,
+			Summary: "抽取验证：承诺值、公布的密钥（开启前为空）和每次抽取的输入与结果，服务器按公开算法重算的结论；agencyhall verify-draw --url 读取此接口",
+			Out:     exampleVerification, Handler: h.projectVerification},
+		{Method: get, Path: "/api/v1/projects/:id/contract/file", Access: loggedIn, Tag: tagHall,
+			Summary: "下载项目的合同扫描件（仅项目业主、中选机构和监管部门，其他人得到 404）", Out: web.File{ContentType: "application/pdf"}, Handler: h.contractFile},
+		{Method: get, Path: "/api/v1/projects/:id/deliveries/:n/file", Access: loggedIn, Tag: tagHall,
+			Summary: "下载第 n 次提交的服务成果文件（n 从 1 开始；仅项目业主、中选机构和监管部门，其他人得到 404）", Out: web.File{ContentType: "application/pdf"}, Handler: h.deliveryFile},
+
+		// Owners: their projects from draft to evaluation.
+		{Method: get, Path: "/api/v1/my/projects", Access: owner, Tag: tagHallOwner,
+			Summary: "本单位的选取项目（含草稿），筛选条件同选取大厅", In: projectQuery{Sort: "newest"}, Out: examplePage(exampleSummary), Handler: h.myProjects},
+		{Method: post, Path: "/api/v1/projects", Access: owner, Tag: tagHallOwner, Action: "project.create",
+			Summary: "新建选取项目草稿（金额单位为分；综合评分须给出 weights，直接选取须给出 direct_agency 和 direct_reason）",
+			In:      exampleProjectRequest, Out: exampleProject, Handler: h.createProject},
+		{Method: put, Path: "/api/v1/projects/:id", Access: owner, Tag: tagHallOwner, Action: "project.update",
+			Summary: "修改选取项目草稿（整份替换）", In: exampleProjectRequest, Out: exampleProject, Handler: h.updateProject},
+		{Method: post, Path: "/api/v1/projects/:id/publish", Access: owner, Tag: tagHallOwner, Action: "project.publish",
+			Summary: "发布项目：公布抽取密钥的承诺值并开始报名（需审核的地区先提交监管部门审核；直接选取直接进入公示）",
+			Out:     exampleProject, Handler: projectMove("发布选取项目", h.Hall.Publish)},
+		{Method: post, Path: "/api/v1/projects/:id/cancel", Access: owner, Tag: tagHallOwner, Action: "project.cancel",
+			Summary: "终止项目（签约前，须填写原因）", In: hallReasonRequest{Reason: "项目建设方案调整，暂停实施"}, Out: exampleProject,
+			Handler: projectReason("终止选取项目", h.Hall.Cancel)},
+		{Method: post, Path: "/api/v1/projects/:id/republish", Access: owner, Tag: tagHallOwner, Action: "project.republish",
+			Summary: "流标项目重新发布：生成下一轮的草稿（须重新填写报名截止和开启时间）", Out: exampleProject,
+			Handler: projectMove("重新发布流标项目", h.Hall.Republish)},
+		{Method: post, Path: "/api/v1/projects/:id/criteria-scores", Access: owner, Tag: tagHallOwner, Action: "project.criteria_scores",
+			Summary: "综合评分：开启后为每家有效报价的机构录入各评审因素得分（整数，单位为万分之一分，8.5 分填 85000），随即计算总分确定结果",
+			In:      scoresRequest{Scores: map[string][]int64{"agency:91620105MA73QW8N26": {85000, 120000}}}, Out: exampleProject, Handler: h.scoreCriteria},
+		{Method: post, Path: "/api/v1/projects/:id/contract", Access: owner, Tag: tagHallOwner, Action: "project.contract",
+			Summary: "签订合同：金额（分）、签订日期（YYYY-MM-DD）和本单位上传的合同扫描件 id；服务计时开始",
+			In:      contractRequest{AmountFen: 400_000_00, SignedOn: "2026-12-09", FileID: "5b1e…（POST /api/v1/files 返回的 id）"},
+			Out:     exampleProject, Handler: h.signContract},
+		{Method: post, Path: "/api/v1/projects/:id/extend", Access: owner, Tag: tagHallOwner, Action: "project.extend",
+			Summary: "批准延长服务时限（天数与原因）", In: extendRequest{Days: 10, Reason: "规划方案调整，需补充调查"}, Out: exampleProject, Handler: h.extendProject},
+		{Method: post, Path: "/api/v1/projects/:id/pause", Access: owner, Tag: tagHallOwner, Action: "project.pause",
+			Summary: "中止计时：等待业主提供材料期间不计入服务时限", In: hallReasonRequest{Reason: "等待业主提供地形图"}, Out: exampleProject,
+			Handler: projectReason("中止服务计时", h.Hall.Pause)},
+		{Method: post, Path: "/api/v1/projects/:id/resume", Access: owner, Tag: tagHallOwner, Action: "project.resume",
+			Summary: "恢复计时（服务期限顺延中止的时间）", Out: exampleProject, Handler: projectMove("恢复服务计时", h.Hall.Resume)},
+		{Method: post, Path: "/api/v1/projects/:id/delivery-decision", Access: owner, Tag: tagHallOwner, Action: "project.delivery_decision",
+			Summary: "验收服务成果：accept 为 true 验收通过，false 退回修改（须写明原因）",
+			In:      decisionRequest{Accept: new(false), Reason: "第三章监测数据缺失"}, Out: exampleProject, Handler: h.decideDelivery},
+		{Method: post, Path: "/api/v1/projects/:id/evaluation", Access: owner, Tag: tagHallOwner, Action: "project.evaluate",
+			Summary: "服务评价：质量、时效、态度、收费、规范各 1–5 星，可附评语",
+			In:      evaluationRequest{Quality: 5, Timeliness: 4, Attitude: 5, Fees: 5, Conduct: 5, Comment: "报告质量高，沟通及时"},
+			Out:     exampleProject, Handler: h.evaluateProject},
+
+		// Agencies: opportunities, sign-ups, sealed quotes and the service.
+		{Method: get, Path: "/api/v1/my/opportunities", Access: agency, Tag: tagHallAgency,
+			Summary: "可报名的项目：报名中的项目，标明本机构能否报名及不能报名的原因", In: Paging{}, Out: examplePage(exampleOpportunity), Handler: h.myOpportunities},
+		{Method: get, Path: "/api/v1/my/signups", Access: agency, Tag: tagHallAgency,
+			Summary: "本机构报名或中选的项目，筛选条件同选取大厅", In: projectQuery{}, Out: examplePage(exampleMySignup), Handler: h.mySignups},
+		{Method: post, Path: "/api/v1/projects/:id/signup", Access: agency, Tag: tagHallAgency, Action: "project.signup",
+			Summary: "报名参加选取（资格不符时说明原因）", Out: exampleProject, Handler: h.signUp},
+		{Method: post, Path: "/api/v1/projects/:id/quote", Access: agency, Tag: tagHallAgency, Action: "quote.submit",
+			Summary: "提交或替换密封报价（分，须在最低与最高限价之间）；返回回执，金额开启前任何人不可见，也不写入日志和审计记录",
+			In:      quoteRequest{AmountFen: 380_000_00}, Out: exampleReceipt, Handler: h.submitQuote},
+		{Method: del, Path: "/api/v1/projects/:id/quote", Access: agency, Tag: tagHallAgency, Action: "quote.withdraw",
+			Summary: "报名截止前撤回本机构的报价", Handler: h.withdrawQuote},
+		{Method: get, Path: "/api/v1/projects/:id/my-quote", Access: agency, Tag: tagHallAgency,
+			Summary: "本机构当前有效报价的回执（不含金额；没有有效报价时 404）", Out: exampleReceipt, Handler: h.myQuote},
+		{Method: post, Path: "/api/v1/projects/:id/objection", Access: agency, Tag: tagHallAgency, Action: "project.object",
+			Summary: "公示期内对选取结果提出质疑（参与机构；10–2000 字），项目暂停至监管部门处理",
+			In:      hallReasonRequest{Reason: "中选机构的资质证书在报名截止日已过期"}, Out: exampleProject, Handler: projectReason("提出质疑", h.Hall.Object)},
+		{Method: post, Path: "/api/v1/projects/:id/abandon", Access: agency, Tag: tagHallAgency, Action: "project.abandon",
+			Summary: "中选机构放弃（弃标，计入信用评分），由下一候选递补或重新抽取", In: hallReasonRequest{Reason: "人员安排冲突，无法按期完成"},
+			Out: exampleProject, Handler: projectReason("放弃中选（弃标）", h.Hall.Abandon)},
+		{Method: post, Path: "/api/v1/projects/:id/delivery", Access: agency, Tag: tagHallAgency, Action: "project.deliver",
+			Summary: "提交服务成果：本机构上传的成果文件 id（POST /api/v1/files，用途 deliverable）",
+			In:      deliveryRequest{FileID: "7c2d…（POST /api/v1/files 返回的 id）"}, Out: exampleProject, Handler: h.deliver},
+		{Method: post, Path: "/api/v1/projects/:id/evaluation-response", Access: agency, Tag: tagHallAgency, Action: "project.respond",
+			Summary: "回复业主的服务评价（评价后 14 天内，一次）", In: responseRequest{Response: "感谢评价，我们将继续提高时效"},
+			Out: exampleProject, Handler: h.respondEvaluation},
+
+		// Regulators: announcement review and objections.
+		{Method: post, Path: "/api/v1/projects/:id/announcement-review", Access: supervisors, Tag: tagHallReview, Action: "project.announcement_review",
+			Summary: "审核选取公告：approve 为 true 通过并开始报名，false 退回业主（须填写意见）",
+			In:      announcementReviewRequest{Approve: new(true)}, Out: exampleProject, Handler: h.reviewAnnouncement},
+		{Method: post, Path: "/api/v1/projects/:id/objection-decision", Access: supervisors, Tag: tagHallReview, Action: "project.objection_decision",
+			Summary: "处理质疑：upheld 为 true 质疑成立（撤销结果，递补或重新抽取），false 不成立（继续公示）；须填写处理意见",
+			In:      objectionDecisionRequest{Upheld: new(false), Note: "经核查，中选机构资质在有效期内"}, Out: exampleProject, Handler: h.decideObjection},
+
+		// 监管 (supervision: supervision_*.go). Complaints, sanctions, credit
+		// scores with line items and appeals, alerts, random inspections, risks.
+		// Public: complaints by anyone, the sanctions list, rules, scorecards, inspections.
+		{Method: post, Path: "/api/v1/complaints", Access: public, Tag: tagComplaint, Action: "complaint.file",
+			Summary: "提交投诉（项目业主、中介机构或公众；未登录须填写姓名和联系电话，不能附文件；已登录可附本单位上传的证据文件 id）。公众投诉人的身份不向被投诉方公开",
+			In:      exampleComplaintRequest, Out: exampleComplaint, Handler: h.fileComplaint},
+		{Method: get, Path: "/api/v1/sanctions", Access: public, Tag: tagCredit,
+			Summary: "处理公示：警告、暂停、黑名单（机构、事由、依据、起止日期、是否已解除），新的在前", In: sanctionQuery{Active: "true"},
+			Out: examplePage(exampleSanction), Handler: h.publicSanctions},
+		{Method: get, Path: "/api/v1/credit/rules", Access: public, Tag: tagCredit, Summary: "信用评分规则表（每条规则的说明、分值和上限）",
+			Out: exampleRules, Handler: h.creditRules},
+		{Method: get, Path: "/api/v1/agencies/:id/credit", Access: public, Tag: tagCredit,
+			Summary: "机构信用评分：分数（一位小数）、等级、每一条加减分明细（规则、来源、分值、日期、是否因申诉作废）和近 12 个月的每日评分",
+			Out:     exampleCredit, Handler: h.agencyCredit},
+		{Method: get, Path: "/api/v1/inspections", Access: public, Tag: tagInspection,
+			Summary: "双随机抽查计划与结果公示（抽取前只公布密钥承诺值）", In: Paging{}, Out: examplePage(exampleInspection), Handler: h.listInspections},
+		{Method: get, Path: "/api/v1/inspections/:id", Access: public, Tag: tagInspection,
+			Summary: "抽查计划详情：范围、抽取记录（抽取后公布密钥，可验证）、检查人员和检查结果", Out: exampleInspection, Handler: h.getInspection},
+
+		// Logged in: the complainant and the complained-about party.
+		{Method: get, Path: "/api/v1/my/complaints", Access: loggedIn, Tag: tagComplaint,
+			Summary: "我提交的投诉，或（scope=against）针对本单位的投诉", In: myComplaintQuery{Scope: "filed"}, Out: examplePage(exampleComplaint),
+			Handler: h.myComplaints},
+		{Method: get, Path: "/api/v1/complaints/:id", Access: loggedIn, Tag: tagComplaint,
+			Summary: "投诉详情（投诉人和监管部门可见全部；被投诉方看不到公众投诉人的身份；其他人 404）", Out: exampleComplaint, Handler: h.getComplaint},
+		{Method: post, Path: "/api/v1/complaints/:id/withdraw", Access: loggedIn, Tag: tagComplaint, Action: "complaint.withdraw",
+			Summary: "投诉人在办结前撤回投诉（可附说明）", In: noteRequest{Note: "已与机构协商解决"}, Out: exampleComplaint, Handler: h.withdrawComplaint},
+		{Method: post, Path: "/api/v1/complaints/:id/response", Access: loggedIn, Tag: tagComplaint, Action: "complaint.respond",
+			Summary: "被投诉方对投诉作出说明（2000 字以内）", In: complaintResponseRequest{Response: "监测数据由业主提供，已在报告中注明来源"},
+			Out: exampleComplaint, Handler: h.respondComplaint},
+
+		// Agencies: their own score and appeals.
+		{Method: get, Path: "/api/v1/my/credit", Access: agency, Tag: tagAgencyCredit,
+			Summary: "本机构的信用评分、加减分明细和近 12 个月的评分（首次评分前为基础分 100）", Out: exampleCredit, Handler: h.myCredit},
+		{Method: post, Path: "/api/v1/my/appeals", Access: agency, Tag: tagAgencyCredit, Action: "credit.appeal",
+			Summary: "对本机构的一条评分明细提出申诉（明细日期起 14 天内，每条一次；理由 10–2000 字）",
+			In:      appealRequest{LineItemID: exampleLineItem.ID, Reason: "监测数据系业主提供，本机构已在报告中注明来源"}, Out: exampleAppeal, Handler: h.fileAppeal},
+		{Method: get, Path: "/api/v1/my/appeals", Access: agency, Tag: tagAgencyCredit, Summary: "本机构的申诉及处理结果",
+			In: Paging{}, Out: examplePage(exampleAppeal), Handler: h.myAppeals},
+
+		// Regulators: complaints, sanctions, decisions, appeals, alerts, inspections, risks, dashboard.
+		{Method: get, Path: "/api/v1/supervision/complaints", Access: supervisors, Tag: tagSupervise,
+			Summary: "投诉处理台：全部投诉（含投诉人联系方式），可按状态、被投诉对象筛选", In: complaintQuery{State: "submitted,accepted"},
+			Out: examplePage(exampleComplaint), Handler: h.superviseComplaints},
+		{Method: post, Path: "/api/v1/supervision/complaints/:id/move", Access: supervisors, Tag: tagSupervise, Action: "complaint.move",
+			Summary: "处理投诉：受理、不予受理（须写理由）、开始调查、认定属实（须选情节 minor/general/serious 并写结论，计入下次信用评分）或不属实",
+			In:      moveComplaintRequest{To: "substantiated", Severity: "general", Note: "经现场核查，监测数据与原始记录不符"}, Out: exampleComplaint,
+			Handler: h.moveComplaint},
+		{Method: post, Path: "/api/v1/supervision/sanctions", Access: supervisors, Tag: tagSupervise, Action: "sanction.issue",
+			Summary: "作出处理：警告、暂停（须填截止日期）或列入黑名单（须写依据）；暂停和黑名单立即限制报名。日期为 YYYY-MM-DD（截止日含当日）",
+			In:      exampleSanctionRequest, Out: exampleSanction, Handler: h.issueSanction},
+		{Method: post, Path: "/api/v1/supervision/sanctions/:id/lift", Access: supervisors, Tag: tagSupervise, Action: "sanction.lift",
+			Summary: "信用修复：提前解除正在执行的处理（须写理由），立即恢复报名资格", In: liftRequest{Reason: "已完成整改并通过复查"},
+			Out: exampleSanction, Handler: h.liftSanction},
+		{Method: post, Path: "/api/v1/supervision/decisions", Access: supervisors, Tag: tagSupervise, Action: "credit.decision",
+			Summary: "记录通报表扬（commendation）或虚假材料/围标串标（false_materials，同时建议列入黑名单），计入下次信用评分",
+			In:      decisionRecordRequest{AgencyID: exampleAgencyID, Kind: "commendation", Note: "在重点项目审批服务中表现突出"}, Out: exampleDecision,
+			Handler: h.recordDecision},
+		{Method: get, Path: "/api/v1/supervision/appeals", Access: supervisors, Tag: tagSupervise, Summary: "评分申诉列表，可按机构、待处理筛选",
+			In: appealQuery{Open: "true"}, Out: examplePage(exampleAppeal), Handler: h.superviseAppeals},
+		{Method: post, Path: "/api/v1/supervision/appeals/:id/decision", Access: supervisors, Tag: tagSupervise, Action: "credit.appeal_decision",
+			Summary: "处理评分申诉：upheld 为 true 申诉成立（该明细在下次评分时作废），false 驳回；须写处理意见",
+			In:      appealDecisionRequest{Upheld: new(true), Note: "经核实，数据来源已注明"}, Out: exampleAppeal, Handler: h.decideAppeal},
+		{Method: get, Path: "/api/v1/supervision/alerts", Access: supervisors, Tag: tagWatch,
+			Summary: "电子监察预警（黄牌、红牌）：默认未关闭的，status=all 为全部，可按级别筛选", In: alertQuery{Level: "red"},
+			Out: examplePage(exampleAlert), Handler: h.listAlerts},
+		{Method: post, Path: "/api/v1/supervision/alerts/:id/ack", Access: supervisors, Tag: tagWatch, Action: "alert.ack",
+			Summary: "确认预警，或 close 为 true 时写明处理情况后关闭（预警 id 中的 / 写作 ~）", In: alertAckRequest{Close: true, Note: "已督促业主签订合同"},
+			Out: exampleAlert, Handler: h.ackAlert},
+		{Method: post, Path: "/api/v1/supervision/inspections", Access: supervisors, Tag: tagInspection, Action: "inspection.create",
+			Summary: "制定双随机抽查计划（范围、抽查数量、执法检查人员库至少 2 人），公布抽取密钥的承诺值", In: exampleInspectionRequest,
+			Out: exampleInspection, Handler: h.createInspection},
+		{Method: post, Path: "/api/v1/supervision/inspections/:id/draw", Access: supervisors, Tag: tagInspection, Action: "inspection.draw",
+			Summary: "抽取：按信用等级加权（D ×4、C ×2）抽取检查对象，为每家抽取 2 名近一年未检查过该机构的检查人员，并公布密钥",
+			Out:     exampleInspection, Handler: h.drawInspection},
+		{Method: post, Path: "/api/v1/supervision/inspections/:id/results", Access: supervisors, Tag: tagInspection, Action: "inspection.result",
+			Summary: "登记检查结果（合格、基本合格、不合格），结果公开", In: inspectionResultRequest{AgencyID: exampleAgencyID, Result: "合格"},
+			Out: exampleInspection, Handler: h.recordInspection},
+		{Method: get, Path: "/api/v1/supervision/risks", Access: supervisors, Tag: tagWatch,
+			Summary: "围标串标风险信号：报价低于有效报价均值 70%、报价相同、经常共同投标、联系方式相同", In: riskQuery{Kind: "identical_quotes"},
+			Out: examplePage(exampleRisk), Handler: h.listRisks},
+		{Method: get, Path: "/api/v1/supervision/dashboard", Access: supervisors, Tag: tagWatch,
+			Summary: "监管驾驶舱：在册机构信用等级分布、本月各方式选取数、节资率与按期交付率（万分比）、投诉和未关闭预警统计；可按地区、月份筛选",
+			In:      dashboardQuery{Region: "6201", Month: "2026-11"}, Out: exampleDashboard, Handler: h.dashboard},
+
+		// Admins: the rule table.
+		{Method: put, Path: "/api/v1/admin/credit/rules/:id", Access: admin, Tag: tagAdmin, Action: "credit.rule_update",
+			Summary: "修改信用评分规则的分值和上限（十分之一分；cap_tenths 不填时不变，0 为不设上限），下次评分时生效",
+			In:      ruleRequest{PointsTenths: new(int64(-40))}, Out: exampleRule, Handler: h.updateRule},
 	} {
 		app.Handle(r)
 	}
