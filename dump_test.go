@@ -54,7 +54,7 @@ func TestDumpRestoreRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Registry: svc.registry, Files: svc.files, Now: time.Now,
-		NewHall: svc.hallAt}); err != nil {
+		NewHall: svc.hallAt, NewScoring: svc.scoringAt}); err != nil {
 		t.Fatal(err)
 	}
 	closeSrc()

@@ -67,12 +67,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if cfg.Demo {
 		more, err := demo.Seed(ctx, demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Registry: svc.registry, Files: svc.files, Now: now,
-			NewHall: svc.hallAt})
+			NewHall: svc.hallAt, NewScoring: svc.scoringAt})
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		logins = append(logins, more...)
-		if err := svc.hall.Load(ctx); err != nil { // pick up the demo projects
+		if err := svc.load(ctx); err != nil { // pick up what the demo wrote
+			return err
+		}
+		if _, err := svc.scoring.RunAlerts(ctx); err != nil {
 			return err
 		}
 	}

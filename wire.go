@@ -34,6 +34,14 @@ type services struct {
 	hall     *hall.Service
 	hallCfg  hall.Config // to build a hall service on another clock (demo seeding)
 	scoring  *scoring.Service
+	scoreCfg scoring.Config
+}
+
+// scoringAt builds a supervision service like the live one but running on now.
+func (s services) scoringAt(now func() time.Time) *scoring.Service {
+	c := s.scoreCfg
+	c.Now = now
+	return scoring.NewService(c)
 }
 
 // hallAt builds a hall service like the live one but running on now.
@@ -68,8 +76,9 @@ func newServices(d serviceDeps) (services, error) {
 		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now,
 		Grade: func(a string) string { return sup.Grade(a) }, CreditScore: func(a string) int64 { return sup.CreditTenths(a) }}
 	hallSvc := hall.NewService(hallCfg)
-	sup = scoring.NewService(scoring.Config{Store: d.store.Scoring(), Alerts: d.store.Scoring(), Inspections: d.store.Scoring(),
-		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now})
+	scoreCfg := scoring.Config{Store: d.store.Scoring(), Alerts: d.store.Scoring(), Inspections: d.store.Scoring(),
+		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now}
+	sup = scoring.NewService(scoreCfg)
 	return services{
 		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
 		audit:    audit.NewLog(d.store.Audit(), d.now),
@@ -79,6 +88,7 @@ func newServices(d serviceDeps) (services, error) {
 		hall:     hallSvc,
 		hallCfg:  hallCfg,
 		scoring:  sup,
+		scoreCfg: scoreCfg,
 	}, nil
 }
 

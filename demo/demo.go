@@ -12,6 +12,7 @@ import (
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
 )
 
 // Deps are the services the seed goes through (never raw inserts, so the
@@ -25,6 +26,8 @@ type Deps struct {
 	// NewHall builds a hall service on the same store running on the given
 	// clock, so demo projects can be taken through their past steps.
 	NewHall func(now func() time.Time) *hall.Service
+	// NewScoring builds a supervision service on the given clock.
+	NewScoring func(now func() time.Time) *scoring.Service
 }
 
 // Login is a demo account to print at start-up.
@@ -104,6 +107,9 @@ func Seed(ctx context.Context, d Deps) ([]Login, error) {
 	}
 	if err := seedProjects(ctx, d, items); err != nil {
 		return nil, err
+	}
+	if err := seedSupervision(ctx, d); err != nil {
+		return nil, fmt.Errorf("demo supervision: %w", err)
 	}
 	return logins, nil
 }

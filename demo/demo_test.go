@@ -15,6 +15,7 @@ import (
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
 )
 
 var srv *mongotest.Server
@@ -38,6 +39,11 @@ func TestSeedIsRealisticAndIdempotent(t *testing.T) {
 	deps := demo.Deps{Auth: auth.NewService(store.Auth(), auth.Options{Now: now, BcryptCost: bcrypt.MinCost}), Catalog: cat,
 		Registry: reg, Files: files.NewService(store.Files(), bucket, now), Now: now,
 		NewHall: func(at func() time.Time) *hall.Service { c := hallCfg; c.Now = at; return hall.NewService(c) }}
+	liveHall := hall.NewService(hallCfg)
+	deps.NewScoring = func(at func() time.Time) *scoring.Service {
+		return scoring.NewService(scoring.Config{Store: store.Scoring(), Alerts: store.Scoring(), Inspections: store.Scoring(),
+			Registry: reg, Hall: liveHall, Now: at})
+	}
 
 	logins, err := demo.Seed(ctx, deps)
 	if err != nil {
@@ -97,6 +103,30 @@ func TestSeedIsRealisticAndIdempotent(t *testing.T) {
 	}
 	if len(methods) != 5 {
 		t.Errorf("demo projects use %d methods, want all 5", len(methods))
+	}
+
+	// Supervision: complaints in several states, sanctions, an inspection,
+	// twelve months of scores and current alerts.
+	sup := scoring.NewService(scoring.Config{Store: store.Scoring(), Alerts: store.Scoring(), Inspections: store.Scoring(),
+		Registry: reg, Hall: liveHall, Now: now})
+	if err := sup.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, n := sup.Complaints(registry.Actor{Kind: registry.ActorAdmin}, scoring.ComplaintQuery{}); n < 5 {
+		t.Errorf("%d demo complaints", n)
+	}
+	if _, n := sup.Sanctions("", false, 1, 50); n < 3 {
+		t.Errorf("%d demo sanctions", n)
+	}
+	if len(sup.InspectionList()) != 1 {
+		t.Error("no demo inspection plan")
+	}
+	if open, _ := sup.AlertList(true, "", 1, 100); len(open) == 0 {
+		t.Error("no demo alerts")
+	}
+	hist, _ := sup.History(ctx, reg.Directory().IDs(registry.StatusActive)[2])
+	if len(hist) < 12 {
+		t.Errorf("score history has %d points, want twelve months", len(hist))
 	}
 
 	// A second run changes nothing.
