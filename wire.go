@@ -72,7 +72,7 @@ func newServices(d serviceDeps) (services, error) {
 	// reads the hall's projects. The closures break the construction cycle.
 	var sup *scoring.Service
 	calendar := hall.NewCalendar()
-	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: calendar,
+	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: calendar, Calendars: d.store.Hall(),
 		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now,
 		Grade: func(a string) string { return sup.Grade(a) }, CreditScore: func(a string) int64 { return sup.CreditTenths(a) }}
 	hallSvc := hall.NewService(hallCfg)

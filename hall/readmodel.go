@@ -46,6 +46,9 @@ func (m *projects) all() []Project {
 
 // Load fills the read model from storage.
 func (s *Service) Load(ctx context.Context) error {
+	if err := s.LoadCalendar(ctx); err != nil {
+		return err
+	}
 	return s.Store.EachProject(ctx, func(p Project) error { s.cache.put(p); return nil })
 }
 

@@ -27,9 +27,11 @@ type Config struct {
 	Agencies Agencies
 	Catalog  Catalog
 	Calendar *Calendar
-	Sealer   *Sealer
-	Rules    Rules
-	Now      func() time.Time
+	// Calendars keeps holiday years imported by admins (optional).
+	Calendars CalendarStore
+	Sealer    *Sealer
+	Rules     Rules
+	Now       func() time.Time
 	// Grade returns an agency's credit grade (A–D), "" when not scored yet.
 	Grade func(agencyID string) string
 	// CreditScore returns an agency's credit score in tenths of a point;

@@ -2,6 +2,8 @@ package mongostore
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -154,4 +156,28 @@ func (h *HallStore) PutEvents(ctx context.Context, events []hall.Event) error {
 		return translate(err, "事件")
 	}
 	return nil
+}
+
+type calendarDoc struct {
+	ID         string    `bson:"_id"` // calendar:<year>
+	Year       hall.Year `bson:"year"`
+	DocVersion `bson:",inline"`
+}
+
+var _ hall.CalendarStore = (*HallStore)(nil)
+
+func (h *HallStore) PutCalendarYear(ctx context.Context, y hall.Year) error {
+	id := "calendar:" + strconv.Itoa(y.Year)
+	_, err := upsertDoc(ctx, h.s, collSettings, id, "节假日安排", func() calendarDoc { return calendarDoc{ID: id} },
+		func(d *calendarDoc) error { d.Year = y; return nil })
+	return err
+}
+
+func (h *HallStore) EachCalendarYear(ctx context.Context, fn func(hall.Year) error) error {
+	return eachDoc(ctx, h.s, collSettings, "节假日安排", func(d calendarDoc) error {
+		if !strings.HasPrefix(d.ID, "calendar:") {
+			return nil
+		}
+		return fn(d.Year)
+	})
 }
