@@ -72,3 +72,26 @@ func TestAddWorkdays(t *testing.T) {
 		t.Errorf("end of 2 working days from Thursday: %s, want %s", end, want)
 	}
 }
+
+func TestValidateYear(t *testing.T) {
+	good := Year{Year: 2027, Holidays: []Holiday{{Name: "元旦", From: d("2027-01-01"), To: d("2027-01-03")}}, Workdays: []registry.Date{d("2027-01-04")}}
+	if err := ValidateYear(good); err != nil {
+		t.Fatal(err)
+	}
+	bad := []Year{
+		{Year: 2027, Holidays: []Holiday{{Name: "", From: d("2027-01-01"), To: d("2027-01-01")}}},
+		{Year: 2027, Holidays: []Holiday{{Name: "春节", From: d("2027-02-10"), To: d("2027-02-05")}}},
+		{Year: 2027, Holidays: []Holiday{{Name: "元旦", From: d("2026-12-31"), To: d("2027-01-01")}}},
+		{Year: 2027, Holidays: []Holiday{{Name: "元旦", From: d("2027-01-01"), To: d("2027-01-01")}}, Workdays: []registry.Date{d("2027-01-01")}},
+	}
+	for i, y := range bad {
+		if ValidateYear(y) == nil {
+			t.Errorf("case %d should be refused", i)
+		}
+	}
+	c := NewCalendar()
+	c.Set(good)
+	if c.IsWorkday(d("2027-01-01")) || !c.IsWorkday(d("2027-01-04")) || !c.Known(2027) {
+		t.Fatal("an imported year applies at once")
+	}
+}
