@@ -79,6 +79,7 @@ func newServices(d serviceDeps) (services, error) {
 	scoreCfg := scoring.Config{Store: d.store.Scoring(), Alerts: d.store.Scoring(), Inspections: d.store.Scoring(),
 		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now}
 	sup = scoring.NewService(scoreCfg)
+	reg.Directory().SetGrades(sup.Grade) // grade filter, sort and 推荐 in the directory
 	return services{
 		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
 		audit:    audit.NewLog(d.store.Audit(), d.now),

@@ -25,6 +25,28 @@ type Directory struct {
 	byName   []*dirEntry
 	byNewest []*dirEntry
 	dirty    bool
+
+	// grade returns an agency's credit grade (A–D, "" unscored); supervision
+	// sets it, the registry itself knows no scores.
+	grade func(id string) string
+}
+
+// SetGrades tells the directory where credit grades come from.
+func (d *Directory) SetGrades(grade func(id string) string) {
+	d.mu.Lock()
+	d.grade = grade
+	d.mu.Unlock()
+}
+
+// Grade is an agency's credit grade, "" when unknown.
+func (d *Directory) Grade(id string) string {
+	d.mu.RLock()
+	g := d.grade
+	d.mu.RUnlock()
+	if g == nil {
+		return ""
+	}
+	return g(id)
 }
 
 type dirEntry struct {
@@ -93,6 +115,7 @@ func (d *Directory) orderings() (byName, byNewest []*dirEntry) {
 const (
 	SortName   = "name"
 	SortNewest = "newest"
+	SortGrade  = "grade" // best grade first, then by name
 )
 
 // DirectoryQuery filters the public directory.
@@ -102,6 +125,7 @@ type DirectoryQuery struct {
 	Stage    Stage
 	Region   string // a region code or its prefix (6201 = a whole city)
 	QualType string
+	Grade    string // A, B, C or D
 	Sort     string
 	Page     int
 	PageSize int
@@ -113,7 +137,12 @@ type DirectoryQuery struct {
 type DirectoryEntry struct {
 	Agency        Agency
 	ValidListings []Listing // listings valid now
+	Grade         string    // credit grade, "" before the first scoring
 }
+
+// Recommended reports whether the directory shows the agency as
+// recommended (grade A).
+func (e DirectoryEntry) Recommended() bool { return e.Grade == "A" }
 
 // Search returns one page of matching agencies and the total.
 func (d *Directory) Search(q DirectoryQuery) ([]DirectoryEntry, int) {
@@ -140,6 +169,16 @@ func (d *Directory) Search(q DirectoryQuery) ([]DirectoryEntry, int) {
 	if q.Sort == SortNewest {
 		order = byNewest
 	}
+	grade := d.grade
+	if grade == nil {
+		grade = func(string) string { return "" }
+	}
+	if q.Sort == SortGrade {
+		// Stable over the name order: grade A first, unscored last.
+		rank := map[string]int{"A": 0, "B": 1, "C": 2, "D": 3, "": 4}
+		order = slices.Clone(byName)
+		sort.SliceStable(order, func(i, j int) bool { return rank[grade(order[i].agency.ID)] < rank[grade(order[j].agency.ID)] })
+	}
 	from := (q.Page - 1) * q.PageSize
 	var page []DirectoryEntry
 	total := 0
@@ -162,8 +201,11 @@ func (d *Directory) Search(q DirectoryQuery) ([]DirectoryEntry, int) {
 		if needListings && !d.anyValidListing(a, day, q.ItemCode, q.Stage) {
 			continue
 		}
+		if q.Grade != "" && grade(a.ID) != q.Grade {
+			continue
+		}
 		if total >= from && len(page) < q.PageSize {
-			page = append(page, DirectoryEntry{Agency: publicView(*a), ValidListings: d.validListings(*a, day)})
+			page = append(page, DirectoryEntry{Agency: publicView(*a), ValidListings: d.validListings(*a, day), Grade: grade(a.ID)})
 		}
 		total++
 	}

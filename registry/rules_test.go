@@ -151,3 +151,19 @@ func TestDiffProfilesKeyFields(t *testing.T) {
 		t.Errorf("removal diff %+v", d)
 	}
 }
+
+func TestDirectoryGrades(t *testing.T) {
+	d := NewDirectory()
+	for i, name := range []string{"甲机构", "乙机构", "丙机构"} {
+		d.Put(Agency{ID: string(rune('a' + i)), Status: StatusActive, Profile: Profile{Name: name}})
+	}
+	grades := map[string]string{"a": "B", "b": "A"}
+	d.SetGrades(func(id string) string { return grades[id] })
+	hits, _ := d.Search(DirectoryQuery{Sort: SortGrade, Now: time.Now()})
+	if hits[0].Agency.ID != "b" || !hits[0].Recommended() || hits[2].Grade != "" {
+		t.Fatalf("grade order: %+v", hits)
+	}
+	if _, n := d.Search(DirectoryQuery{Grade: "B", Now: time.Now()}); n != 1 {
+		t.Fatalf("grade filter found %d", n)
+	}
+}

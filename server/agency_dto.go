@@ -229,12 +229,15 @@ type directoryItemDTO struct {
 	StatusLabel    string           `json:"status_label"`
 	Listings       []listingDTO     `json:"listings"`
 	Qualifications []qualSummaryDTO `json:"qualifications"`
+	Grade          string           `json:"grade,omitempty"` // credit grade; omitted before the first scoring
+	Recommended    bool             `json:"recommended"`     // grade A: shown as recommended
 }
 
 func (h *handlers) toDirectoryItem(e registry.DirectoryEntry, today registry.Date) directoryItemDTO {
 	a := e.Agency
 	out := directoryItemDTO{ID: a.ID, Name: a.Profile.Name, USCC: a.Profile.USCC, Region: a.Profile.Region,
-		Status: string(a.Status), StatusLabel: a.Status.Label(), Listings: make([]listingDTO, 0, len(e.ValidListings)),
+		Status: string(a.Status), StatusLabel: a.Status.Label(), Grade: e.Grade, Recommended: e.Recommended(),
+		Listings:       make([]listingDTO, 0, len(e.ValidListings)),
 		Qualifications: make([]qualSummaryDTO, 0, len(a.Profile.Qualifications))}
 	for _, l := range e.ValidListings {
 		d := listingDTO{ItemCode: l.ItemCode, CommittedDays: l.CommittedDays, FeeNote: l.FeeNote, Valid: true}

@@ -25,7 +25,8 @@ type DirectoryFilter struct {
 	Stage    string `form:"stage" doc:"审批阶段：立项、用地、规划报建、施工许可、竣工验收"`
 	Region   string `form:"region" doc:"行政区划代码或其前缀（6201 为整个兰州市）"`
 	QualType string `form:"qual_type" doc:"资质类型：只列持有该类型有效资质的机构"`
-	Sort     string `form:"sort" doc:"排序：name（名称拼音，默认）或 newest（最新入驻）"`
+	Grade    string `form:"grade" doc:"信用等级：A、B、C 或 D"`
+	Sort     string `form:"sort" doc:"排序：name（名称拼音，默认）、newest（最新入驻）或 grade（信用等级从高到低）"`
 	Status   string `form:"status" doc:"仅监管部门、平台管理员：状态，多个用逗号分隔，或 all；目录默认 active，导出默认 all"`
 }
 
@@ -39,12 +40,15 @@ type directoryQuery struct {
 func (h *handlers) directoryQuery(c *gin.Context, f DirectoryFilter, statuses []registry.AgencyStatus) (registry.DirectoryQuery, error) {
 	v := apperr.Invalid()
 	q := registry.DirectoryQuery{Text: f.Q, ItemCode: registry.NormalizeCode(f.Item), Stage: registry.Stage(f.Stage),
-		Region: f.Region, QualType: f.QualType, Sort: f.Sort, Statuses: statuses, Now: h.now()}
+		Region: f.Region, QualType: f.QualType, Grade: f.Grade, Sort: f.Sort, Statuses: statuses, Now: h.now()}
 	if f.Stage != "" && !registry.ValidStage(q.Stage) {
 		v.Field("stage", "审批阶段应为：立项、用地、规划报建、施工许可、竣工验收之一")
 	}
-	if f.Sort != "" && f.Sort != registry.SortName && f.Sort != registry.SortNewest {
-		v.Field("sort", "排序应为 name 或 newest")
+	if f.Sort != "" && f.Sort != registry.SortName && f.Sort != registry.SortNewest && f.Sort != registry.SortGrade {
+		v.Field("sort", "排序应为 name、newest 或 grade")
+	}
+	if f.Grade != "" && !slices.Contains([]string{"A", "B", "C", "D"}, f.Grade) {
+		v.Field("grade", "信用等级应为 A、B、C 或 D")
 	}
 	if f.Region != "" && strings.Trim(f.Region, "0123456789") != "" {
 		v.Field("region", "行政区划代码应为数字")
