@@ -148,7 +148,7 @@ func TestAdmissionFlow(t *testing.T) {
 			t.Errorf("%s: %d agencies", query, dir.Total)
 		}
 	}
-	for _, query := range []string{"stage=x", "sort=grade", "page_size=101", "region=abc"} {
+	for _, query := range []string{"stage=x", "sort=price", "grade=E", "page_size=101", "region=abc"} {
 		anon.do("GET", "/api/v1/agencies?"+query, nil).want(http.StatusBadRequest)
 	}
 	var pub publicAgencyDTO
