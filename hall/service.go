@@ -339,6 +339,14 @@ func (s *Service) ReviewAnnouncement(ctx context.Context, who registry.Actor, id
 		return Project{}, apperr.Invalid().Field("note", "退回时请填写原因")
 	}
 	now := s.Now().UTC()
+	directName := ""
+	if cur, err := s.read(ctx, id); err == nil && cur.Method == MethodDirect {
+		a, reason := s.eligibility(ctx, &cur, cur.DirectAgency, now)
+		if approve && reason != "" {
+			return Project{}, apperr.Conflict("not_eligible", "直接选取的机构已不符合条件："+reason)
+		}
+		directName = a.Profile.Name
+	}
 	mark := 0
 	p, err := s.update(ctx, id, func(p *Project) error {
 		mark = len(p.Timeline)
@@ -351,7 +359,7 @@ func (s *Service) ReviewAnnouncement(ctx context.Context, who registry.Actor, id
 			return nil
 		}
 		if p.Method == MethodDirect {
-			s.publishDirect(p, p.DirectAgency, who.UserID, now)
+			s.publishDirect(p, directName, who.UserID, now)
 		} else {
 			p.State = StateOpen
 			p.Timeline = append(p.Timeline, Step{At: now, Actor: who.UserID, Kind: EventPublished, Note: "公告审核通过"})
