@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/agencyhall/agencyhall/apperr"
@@ -217,20 +216,4 @@ func Verify(ctx context.Context, store Store) (Verification, error) {
 		prev = r.Hash
 	}
 	return Verification{Count: maxSeq}, nil
-}
-
-// ActionLabel is a short Chinese description for known action prefixes.
-func ActionLabel(action string) string {
-	for prefix, label := range actionLabels {
-		if strings.HasPrefix(action, prefix) {
-			return label
-		}
-	}
-	return action
-}
-
-var actionLabels = map[string]string{
-	"user.login":    "登录",
-	"user.logout":   "退出",
-	"user.register": "注册",
 }

@@ -356,7 +356,9 @@ func TestActionLabel(t *testing.T) {
 		{"user.login", "登录"},
 		{"user.logout", "退出"},
 		{"user.register", "注册"},
-		{"project.publish", "project.publish"},
+		{"project.publish", "发布项目"},
+		{"project.quote", "提交密封报价"},
+		{"POST /undeclared", "POST /undeclared"},
 	}
 	for _, tc := range cases {
 		if got := audit.ActionLabel(tc.action); got != tc.want {

@@ -18,7 +18,7 @@ var (
 		Department: "环境影响评价审批", Region: "620100", CreatedAt: exampleTime}
 	exampleToken = tokenDTO{ID: "3f1c…（令牌的 SHA-256）", Name: "Prometheus 抓取", Prefix: "ahk_Q2xv9a", CreatedAt: exampleTime}
 	exampleAudit = auditDTO{Seq: 42, Time: exampleTime, ActorID: "admin", ActorRole: "admin", OrgID: "platform",
-		Action: "user.disable", ActionLabel: "user.disable", Target: "user:lyzx", RequestID: "9c1e0a4b2f6d8e7a1b3c5d7e",
+		Action: "user.disable", ActionLabel: "停用账号", Target: "user:lyzx", RequestID: "9c1e0a4b2f6d8e7a1b3c5d7e",
 		IP: "10.0.0.8", Summary: "停用账号 lyzx", PrevHash: "5d41402abc4b2a76b9719d911017c592…", Hash: "7b502c3a1f48c8609ae212cdfb639dee…"}
 	exampleItem = serviceItemDTO{Code: "LX-001", Name: "环境影响评价", Category: "生态环境", Stage: "立项",
 		ApprovalMatter: "建设项目环境影响评价文件审批", Department: "生态环境局", LegalBasis: "《中华人民共和国环境影响评价法》第十六条",
@@ -64,7 +64,7 @@ var (
 	exampleReview = agencyReviewResponse{Agency: exampleAgency,
 		Diff: []fieldChangeDTO{{Field: "法定代表人", Old: "王强", New: "王磊"}},
 		Audit: []auditDTO{{Seq: 57, Time: exampleLater, ActorID: "lyzx", ActorRole: "agency", OrgID: "agency:91620105MA73QW8N26",
-			Action: "agency.submit", ActionLabel: "agency.submit", Target: "agency:91620105MA73QW8N26", Summary: "提交入驻申请：甘肃陇原工程咨询有限公司"}},
+			Action: "agency.submit", ActionLabel: "提交入驻申请", Target: "agency:91620105MA73QW8N26", Summary: "提交入驻申请：甘肃陇原工程咨询有限公司"}},
 		AuditTotal: 1}
 	exampleFile = fileDTO{ID: "5b1e9a0c3d7f4e2a8c6b1d0e9f8a7b6c", Name: "工程咨询资信证书.pdf", Size: 482113,
 		SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ContentType: "application/pdf",
