@@ -287,6 +287,20 @@ func Register(app *web.App, d Deps) {
 			Summary: "处理质疑：upheld 为 true 质疑成立（撤销结果，递补或重新抽取），false 不成立（继续公示）；须填写处理意见",
 			In:      objectionDecisionRequest{Upheld: new(false), Note: "经核查，中选机构资质在有效期内"}, Out: exampleProject, Handler: h.decideObjection},
 
+		// 节假日安排 (calendar_handlers.go): the holiday calendar of every
+		// working-day deadline; public to read, imported by admins a year at a time.
+		{Method: get, Path: "/api/v1/calendar", Access: public, Tag: tagCalendar,
+			Summary: "节假日安排：已载入的年份（来源、放假日期、调休上班日），以及本年和下一年中尚无安排的年份（missing_years；这些年份只按周末计算工作日）",
+			Out:     exampleCalendar, Handler: h.calendar},
+		{Method: get, Path: "/api/v1/calendar/template.xlsx", Access: public, Tag: tagCalendar,
+			Summary: "下载节假日安排 Excel 导入模板（含填写说明和一个完整年份的示例）", Out: xlsx, Handler: h.calendarTemplate},
+		{Method: get, Path: "/api/v1/calendar/export.xlsx", Access: public, Tag: tagCalendar,
+			Summary: "导出已载入的节假日安排 Excel（与导入模板同格式，可修改后导入）", Out: xlsx, Handler: h.exportCalendar},
+		{Method: post, Path: "/api/v1/admin/calendar/import", Access: admin, Tag: tagCalendar, Action: "calendar.import",
+			Summary: "从 Excel 导入节假日安排（multipart 的 file 字段，≤10 MB）。按年份整体替换：文件中每个年份的全部行都无误时导入并立即用于工作日计算，" +
+				"有任何一行有误的年份整年不导入；重复导入不改变数据。默认返回 JSON，加 ?format=xlsx 且有错误行时直接返回错误工作簿（含未导入年份的全部行，计数在 X-Import-* 响应头中）",
+			In: web.File{Field: "file"}, Out: exampleCalendarImport, MaxBody: calendarImportMaxBody, Handler: h.importCalendar},
+
 		// 监管 (supervision: supervision_*.go). Complaints, sanctions, credit
 		// scores with line items and appeals, alerts, random inspections, risks.
 		// Public: complaints by anyone, the sanctions list, rules, scorecards, inspections.
