@@ -14,6 +14,7 @@ import (
 	"github.com/agencyhall/agencyhall/demo"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/jobs"
 )
 
 // drainTimeout is how long in-flight requests may finish at shutdown.
@@ -53,7 +54,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := svc.load(ctx); err != nil {
 		return err
 	}
-	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now})
+	var sched *jobs.Scheduler // built below: its jobs report to the app's metrics
+	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now,
+		jobs: func() *jobs.Scheduler { return sched }})
 
 	adminPassword := getenv("AGENCYHALL_ADMIN_PASSWORD")
 	var logins []demo.Login
@@ -80,7 +83,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
-	sched, err := newScheduler(db.store, svc, app, now, log)
+	sched, err = newScheduler(db.store, svc, app, now, log)
 	if err != nil {
 		return err
 	}

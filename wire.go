@@ -149,6 +149,7 @@ type appOptions struct {
 	siteName      string
 	region        string
 	now           func() time.Time
+	jobs          func() *jobs.Scheduler // the scheduler once serve has started it (the admins' jobs page)
 }
 
 // newApp builds the whole HTTP surface: the JSON API and the pages on one
@@ -173,6 +174,8 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Registry: svc.registry,
 		Files:    svc.files,
 		Hall:     svc.hall,
+		Scoring:  svc.scoring,
+		Jobs:     o.jobs,
 		SiteName: o.siteName,
 		Region:   o.region,
 		Now:      o.now,

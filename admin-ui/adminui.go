@@ -14,7 +14,9 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/web"
 )
 
@@ -26,6 +28,10 @@ type Deps struct {
 	Registry *registry.Registry
 	Files    *files.Service
 	Hall     *hall.Service
+	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
+	// Jobs returns the scheduler of this process, or nil before it starts
+	// (and in tools and tests without one): the admins' jobs page.
+	Jobs     func() *jobs.Scheduler
 	SiteName string // e.g. 兰州市网上中介服务超市
 	Region   string // the deployment's region code
 	Now      func() time.Time

@@ -22,8 +22,10 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/web"
 )
 
@@ -47,7 +49,9 @@ type env struct {
 	Files    *files.Service
 	App      *web.App // add test-only routes before the first request
 	Hall     *hall.Service
-	Clock    *testClock // the site's clock: real time until a test sets it
+	Scoring  *scoring.Service // 监管
+	Jobs     *jobs.Scheduler  // the jobs page's scheduler, set by startJobs
+	Clock    *testClock       // the site's clock: real time until a test sets it
 }
 
 func newEnv(t *testing.T) *env { return newEnvNamed(t, testSite) }
@@ -73,12 +77,15 @@ func newEnvNamed(t *testing.T, siteName string) *env {
 	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet})
 	clock := &testClock{}
 	hallSvc := newTestHall(t, store, reg, catalog, clock)
+	e := &env{t: t}
+	scoringSvc := newTestScoring(t, store, reg, hallSvc, clock)
 	adminui.Register(app, adminui.Deps{Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc,
-		Hall: hallSvc, Now: clock.Now, SiteName: siteName, Region: "620100"})
+		Hall: hallSvc, Scoring: scoringSvc, Jobs: func() *jobs.Scheduler { return e.Jobs }, Now: clock.Now, SiteName: siteName, Region: "620100"})
 	ts := httptest.NewServer(app)
 	t.Cleanup(ts.Close)
-	return &env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc, App: app,
-		Hall: hallSvc, Clock: clock}
+	*e = env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc, App: app,
+		Hall: hallSvc, Scoring: scoringSvc, Clock: clock}
+	return e
 }
 
 // newTestID makes random identifiers for records nested in documents.

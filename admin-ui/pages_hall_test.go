@@ -255,7 +255,7 @@ func TestSealedQuotesStaySecretUntilOpening(t *testing.T) {
 	}
 	wantContains(t, pages["public project"], "共 <span class=\"num\">4</span> 家", "报名机构名单在开启时公布")
 	wantNotContains(t, pages["public project"], "甘肃陇原环境工程咨询有限公司")
-	wantContains(t, pages["verify"], stored.Commitment, "密钥在开启时公开")
+	wantContains(t, pages["verify"], stored.Commitment, "密钥在开启并确定选取结果时公开")
 
 	// The deadline passes: no more quotes, and the opening follows at the
 	// opening time when anyone looks at the project.
@@ -335,6 +335,19 @@ func TestServiceLifecycleThroughThePages(t *testing.T) {
 	wantStatus(t, ags[loser].get(m[1]), http.StatusNotFound)
 	wantContains(t, ags[win].get("/my/contracts"), "服务中", "¥200,000.00", "提交成果")
 
+	// The owner extends the time limit and stops the clock for a while.
+	owner.get("/projects/" + id)
+	wantStatus(t, owner.post("/projects/"+id+"/extend", url.Values{"days": {"abc"}}), http.StatusBadRequest)
+	wantStatus(t, owner.post("/projects/"+id+"/extend", url.Values{"days": {"5"}, "reason": {"增加一处敏感点调查"}}), http.StatusSeeOther)
+	wantStatus(t, owner.post("/projects/"+id+"/pause", url.Values{"reason": {"等待业主补充地勘资料"}}), http.StatusSeeOther)
+	wantContains(t, owner.get("/projects/"+id), "恢复计时", "计时中止中", "延期 <span class=\"num\">5</span> 天")
+	e.Clock.Add(48 * time.Hour)
+	wantStatus(t, owner.post("/projects/"+id+"/resume", nil), http.StatusSeeOther)
+	due := shanghaiTime(t, "2026-12-09 00:00").AddDate(0, 0, 25+1+5).Add(48 * time.Hour)
+	if p, _ := e.Hall.Get(context.Background(), e.owner, id); !p.Contract.DueAt.Equal(due) {
+		t.Errorf("due after extension and pause: %s, want %s", p.Contract.DueAt, due)
+	}
+
 	// Delivery, return, delivery, acceptance, evaluation and response.
 	ags[win].get("/projects/" + id)
 	wantStatus(t, ags[win].postMultipart("/projects/"+id+"/deliver", nil, upload{"file", "报告书.pdf", []byte(testPDF)}), http.StatusSeeOther)
@@ -397,4 +410,63 @@ func TestAnnouncementReviewAndTodos(t *testing.T) {
 	reg.get("/projects/" + id)
 	wantStatus(t, reg.post("/projects/"+id+"/cancel", url.Values{"reason": {"项目规划调整，暂停实施"}}), http.StatusSeeOther)
 	wantContains(t, e.browser().get("/projects/"+id), "已终止", "项目规划调整，暂停实施")
+}
+
+func TestFailedProjectIsRepublished(t *testing.T) {
+	e := newHallEnv(t, 1)
+	owner := e.login("owner-a")
+	id := createProject(t, owner, projectForm("random"))
+	wantStatus(t, owner.post("/projects/"+id+"/publish", nil), http.StatusSeeOther)
+	ag := e.login("agency-0")
+	wantStatus(t, ag.post("/projects/"+id+"/signup", nil), http.StatusSeeOther)
+	e.Clock.Set(shanghaiTime(t, "2026-12-03 18:00"))
+	p := owner.get("/projects/" + id)
+	wantContains(t, p, "流标", "有效报名 1 家，少于财政资金项目要求的 3 家", "重新发布")
+	wantContains(t, e.browser().get("/hall?status=failed"), id)
+	wantContains(t, ag.get("/my/bids"), "流标")
+	p = owner.post("/projects/"+id+"/republish", nil)
+	wantStatus(t, p, http.StatusSeeOther)
+	loc := p.Header.Get("Location")
+	if !strings.HasSuffix(loc, "/edit") || strings.Contains(loc, id) {
+		t.Fatalf("republish went to %q", loc)
+	}
+	p = owner.get(loc)
+	wantContains(t, p, "第 2 轮草稿", `value="兰州新区综合管廊工程环境影响评价"`, `value="200000.00"`)
+}
+
+func TestCriteriaScoringAfterOpening(t *testing.T) {
+	e := newHallEnv(t, 2)
+	owner := e.login("owner-a")
+	form := projectForm("scoring")
+	form.Set("funding", "social")
+	form.Set("signup_deadline", "2026-12-04T17:00")
+	form.Set("opening_time", "2026-12-04T18:00")
+	form.Set("weight_price", "50")
+	form.Set("weight_credit", "20")
+	form.Set("criteria[0].name", "技术方案")
+	form.Set("criteria[0].max", "30")
+	id := createProject(t, owner, form)
+	wantStatus(t, owner.post("/projects/"+id+"/publish", nil), http.StatusSeeOther)
+	for i, amount := range []string{"120000", "150000"} {
+		ag := e.login("agency-" + string(rune('0'+i)))
+		wantStatus(t, ag.post("/projects/"+id+"/signup", nil), http.StatusSeeOther)
+		ag.get("/projects/" + id)
+		wantStatus(t, ag.post("/projects/"+id+"/quote", url.Values{"amount": {amount}}), http.StatusSeeOther)
+	}
+	e.Clock.Set(shanghaiTime(t, "2026-12-04 18:30"))
+	p := owner.get("/projects/" + id)
+	wantContains(t, p, "评审因素打分", "¥120,000.00", "¥150,000.00", "等待业主为评审因素打分")
+	wantNotContains(t, e.browser().get("/projects/"+id+"/verify"), "公开的密钥") // not before the outcome
+	a, b := "scores."+e.agencies[0]+"[0]", "scores."+e.agencies[1]+"[0]"
+	p = owner.post("/projects/"+id+"/scores", url.Values{a: {"31"}, b: {"25"}})
+	wantStatus(t, p, http.StatusBadRequest)
+	wantContains(t, p, "“技术方案”的得分应为 0–30 分", `value="31"`, `value="25"`)
+	p = owner.post("/projects/"+id+"/scores", url.Values{a: {"20"}, b: {"abc"}})
+	wantStatus(t, p, http.StatusBadRequest)
+	wantContains(t, p, "请填写“技术方案”的得分", `value="abc"`)
+	p = owner.post("/projects/"+id+"/scores", url.Values{a: {"20"}, b: {"28.5"}})
+	wantStatus(t, p, http.StatusSeeOther)
+	p = e.browser().get("/projects/" + id)
+	// 1: 50 + 20 + 20 = 90; 2: 50·120000/150000 = 40, + 20 + 28.5 = 88.5.
+	wantContains(t, p, "公示中", "90.0000", "88.5000", "40.0000", "中选机构：<strong>甘肃陇原环境工程咨询有限公司</strong>")
 }

@@ -99,17 +99,16 @@ func (u *ui) showProject(c *gin.Context, status int, active string, f *form) {
 		web.Fail(c, err)
 		return
 	}
-	pg := u.projectView(ctx, c, p)
-	pg.Form, pg.Active = f, active
 	if f == nil {
-		pg.Form = newForm()
+		f = newForm()
 	}
+	pg := u.projectView(ctx, c, p, active, f)
 	u.render(c, status, "project", view{Title: p.Name, Nav: "hall", Data: pg})
 }
 
-func (u *ui) projectView(ctx context.Context, c *gin.Context, p hall.Project) projectPage {
+func (u *ui) projectView(ctx context.Context, c *gin.Context, p hall.Project, active string, f *form) projectPage {
 	who := actor(c)
-	pg := projectPage{P: p, Badge: u.projectBadge(p), Deadline: u.deadlineOf(p),
+	pg := projectPage{P: p, Active: active, Form: f, Badge: u.projectBadge(p), Deadline: u.deadlineOf(p),
 		Signup: u.countdown(p.SignupDeadline, "报名截止"), Opens: u.countdown(p.OpeningTime, "开启时间")}
 	pg.V = viewer{Anonymous: who.Kind == registry.ActorPublic, Owner: who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg,
 		Agency: who.Kind == registry.ActorAgency, Supervisor: who.Supervises()}

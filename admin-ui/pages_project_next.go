@@ -96,7 +96,7 @@ func (u *ui) ownerActions(pg *projectPage) {
 		pg.Next = "正在确定选取结果"
 		if a.Score {
 			pg.Next = "报价已开启。请为每家有效报价机构的评审因素打分，提交后平台计算总分并确定结果"
-			pg.Criteria = criteriaRows(p, pg.Form)
+			pg.Criteria = criteriaRows(p, pg.FormFor("scores"))
 		}
 	case hall.StatePublicity:
 		pg.Next = "选取结果公示中。公示期满后请在 " + itoa(rules.ContractDays) + " 个工作日内签订合同"

@@ -72,7 +72,8 @@ type publicAgencyPage struct {
 	Quals         []qualView
 	Listings      []listingView
 	Practitioners int
-	Own           bool // the visitor is one of the agency's users
+	Own           bool        // the visitor is one of the agency's users
+	Credit        *creditView // 监管: the credit section (pages_credit.go)
 }
 
 // qualView is a qualification with its expiry warning.
@@ -129,5 +130,9 @@ func (u *ui) publicAgency(c *gin.Context) {
 	}
 	p := publicAgencyPage{Agency: a, Quals: u.qualViews(a.Profile.Qualifications), Listings: u.listingViews(a),
 		Practitioners: len(a.Practitioners), Own: actor(c).Owns(a.ID)}
+	if p.Credit, err = u.publicCredit(c.Request.Context(), a.ID); err != nil {
+		web.Fail(c, err)
+		return
+	}
 	u.render(c, http.StatusOK, "agency_public", view{Title: a.Profile.Name, Nav: "agencies", Data: p})
 }

@@ -34,7 +34,7 @@ type todo struct {
 var emptyNotes = map[auth.Role]string{
 	auth.RoleOwner:     "目前没有需要您处理的事项。您发布的选取项目待发布、待签约、待验收和待评价时，提醒会显示在这里。",
 	auth.RoleAgency:    "目前没有需要您处理的事项。有可报名的项目或合同即将到期时，提醒会显示在这里。",
-	auth.RoleRegulator: "目前没有待审核的入驻申请或信息变更。投诉处理和电子监察预警功能上线后，相应待办也会显示在这里。",
+	auth.RoleRegulator: "目前没有待审核的入驻申请、待处理的投诉、红牌预警或评分申诉。有新的事项时会显示在这里。",
 }
 
 func (u *ui) workspace(c *gin.Context) {
@@ -56,7 +56,8 @@ func (u *ui) workspace(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	page.Todos = append(todos, u.hallTodos(c)...) // 选取大厅
+	page.Todos = append(todos, u.hallTodos(c)...)             // 选取大厅
+	page.Todos = append(page.Todos, u.supervisionTodos(c)...) // 监管
 	recent, _, err := u.Audit.List(ctx, audit.Filter{Actor: p.UserID, PageSize: 5})
 	if err != nil {
 		web.Fail(c, err)

@@ -200,5 +200,8 @@ func actionLabel(action string) string {
 	if l, ok := registryActionLabels[action]; ok {
 		return l
 	}
+	if l, ok := supervisionActionLabels[action]; ok {
+		return l
+	}
 	return audit.ActionLabel(action)
 }

@@ -82,6 +82,7 @@ func (u *ui) funcs() template.FuncMap {
 	for k, f := range u.hallFuncs() { // 选取大厅
 		m[k] = f
 	}
+	addFuncs(m, supFuncs()) // 监管
 	return m
 }
 
@@ -131,13 +132,15 @@ func writePage(c *gin.Context, status int, body []byte) {
 // sidebarFor lists the workspace sections a role may open.
 func sidebarFor(r auth.Role) []navItem {
 	items := []navItem{{"workspace", "工作台", "/workspace"}}
-	items = append(items, hallSidebar(r)...) // 选取大厅
+	items = append(items, hallSidebar(r)...)        // 选取大厅
+	items = append(items, supervisionSidebar(r)...) // 监管
 	switch r {
 	case auth.RoleAdmin:
 		items = append(items,
 			navItem{"review", "入驻审核", "/registry/review"},
 			navItem{"agencies", "中介机构管理", "/registry/agencies"},
 			navItem{"catalog", "服务事项管理", "/admin/catalog"},
+			navItem{"calendar", "节假日安排", "/admin/calendar"},
 			navItem{"users", "用户管理", "/admin/users"},
 			navItem{"orgs", "单位管理", "/admin/orgs"},
 			navItem{"regulators", "新建监管账号", "/admin/regulators/new"},

@@ -78,6 +78,12 @@ func (u *ui) routes(app *web.App) {
 		app.Handle(r)
 	}
 	u.hallRoutes(app)
+
+	// 监管
+	u.supervisionRoutes(app) // pages_supervision.go
+
+	// 节假日安排
+	u.calendarRoutes(app) // pages_calendar.go
 }
 
 // hallRoutes declares the selection hall's pages (选取大厅).

@@ -160,8 +160,11 @@ func (s *Scheduler) Tick(ctx context.Context, name string) bool {
 // RunNow runs a job at once (an admin's button), under the same lease.
 func (s *Scheduler) RunNow(ctx context.Context, name, user string) (Run, error) {
 	r, err := s.run(ctx, name, user)
-	if errors.Is(err, ErrHeld) {
+	switch {
+	case errors.Is(err, ErrHeld):
 		return r, apperr.Conflict("job_running", "该任务正在运行，请稍后再试")
+	case apperr.Is(err, apperr.KindNotFound):
+		return r, err
 	}
 	return r, nil // a failed run is recorded; the caller shows the record
 }

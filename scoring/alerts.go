@@ -123,7 +123,7 @@ func (s *Service) conditions(now time.Time) []desired {
 	}
 	for agency, pt := range s.current {
 		if pt.Grade == "D" {
-			out = append(out, desired{AlertGradeD, Red, "agency", agency, agency, fmt.Sprintf("信用评分降至 %s 分（D 级），已限制参加财政资金项目", pt.Score)})
+			out = append(out, desired{AlertGradeD, Red, "agency", agency, agency, fmt.Sprintf("信用评分降至 %d.%d 分（D 级），已限制参加财政资金项目", pt.Score/10, pt.Score%10)})
 		}
 	}
 	s.mu.RUnlock()

@@ -170,6 +170,12 @@ func (s *Service) FileComplaint(ctx context.Context, who registry.Actor, in Comp
 		v.Field("evidence", "证据材料最多 10 个文件")
 	}
 	var targetName string
+	if in.ProjectID != "" && in.TargetKind == "owner" {
+		// A complaint against an owner may name only the project.
+		if p, err := s.Hall.Get(ctx, s.system, in.ProjectID); err == nil {
+			in.TargetID, targetName = p.OwnerOrg, p.OwnerName
+		}
+	}
 	switch in.TargetKind {
 	case "agency":
 		a, err := s.Registry.Get(ctx, s.system, in.TargetID)
@@ -180,9 +186,11 @@ func (s *Service) FileComplaint(ctx context.Context, who registry.Actor, in Comp
 		}
 	case "owner":
 		if strings.TrimSpace(in.TargetID) == "" {
-			v.Field("target_id", "请选择被投诉的项目业主")
+			v.Field("target_id", "请选择被投诉的项目业主，或填写项目编号")
 		}
-		targetName = in.TargetID
+		if targetName == "" {
+			targetName = in.TargetID
+		}
 	default:
 		v.Field("target_kind", "被投诉对象应为中介机构或项目业主")
 	}
