@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+
+	"github.com/agencyhall/agencyhall/registry"
 )
 
 // config is what serve and the other commands read from flags, each with an
@@ -26,6 +28,22 @@ type config struct {
 	Region        string
 	BlobURL       string
 	QuoteKeyFile  string
+	ReviewRegions string
+}
+
+// reviewRegions parses --review-regions.
+func (c *config) reviewRegions() ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(c.ReviewRegions, ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		if msg := registry.ValidateRegion(r); msg != "" {
+			return nil, fmt.Errorf("--review-regions: %s: %s", r, msg)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // quoteKeyFile is where the quote sealing key lives.
@@ -64,6 +82,7 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 	str(&cfg.SiteName, "site-name", "AGENCYHALL_SITE_NAME", "兰州市网上中介服务超市", "平台名称")
 	str(&cfg.Region, "region", "AGENCYHALL_REGION", "620100", "平台所在行政区划代码")
 	str(&cfg.QuoteKeyFile, "quote-key-file", "AGENCYHALL_QUOTE_KEY_FILE", "", "密封报价密钥文件（AES-256）；为空时为 <data-dir>/keys/quote.key，首次启动自动生成（权限 0600）")
+	str(&cfg.ReviewRegions, "review-regions", "AGENCYHALL_REVIEW_REGIONS", "", "公告须经监管部门审核后才开放报名的行政区划代码，逗号分隔（为空则发布即开放）")
 	str(&cfg.BlobURL, "blob-url", "AGENCYHALL_BLOB_URL", "", "上传文件存储地址；为空时为 <data-dir>/files，s3://… 为 S3 兼容存储")
 	return fs
 }

@@ -47,7 +47,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: quoteKey, now: now})
+	reviewRegions, err := cfg.reviewRegions()
+	if err != nil {
+		return err
+	}
+	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: quoteKey, now: now, reviewRegions: reviewRegions})
 	if err != nil {
 		return err
 	}

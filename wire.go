@@ -58,6 +58,9 @@ type serviceDeps struct {
 	quoteKey   []byte       // 32 bytes, seals quotes
 	now        func() time.Time
 	bcryptCost int // 0: the default cost
+	// reviewRegions are the regions whose announcements a regulator
+	// reviews before they open (--review-regions).
+	reviewRegions []string
 }
 
 // newServices builds the domain services.
@@ -73,7 +76,7 @@ func newServices(d serviceDeps) (services, error) {
 	var sup *scoring.Service
 	calendar := hall.NewCalendar()
 	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: calendar, Calendars: d.store.Hall(),
-		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now,
+		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now, ReviewRegions: regionSet(d.reviewRegions),
 		Grade: func(a string) string { return sup.Grade(a) }, CreditScore: func(a string) int64 { return sup.CreditTenths(a) }}
 	hallSvc := hall.NewService(hallCfg)
 	scoreCfg := scoring.Config{Store: d.store.Scoring(), Alerts: d.store.Scoring(), Inspections: d.store.Scoring(),
@@ -133,6 +136,14 @@ func newScheduler(store *mongostore.Store, svc services, app *web.App, now func(
 		}
 	}
 	return s, nil
+}
+
+func regionSet(codes []string) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range codes {
+		m[c] = true
+	}
+	return m
 }
 
 // newID makes random identifiers for records nested in documents.

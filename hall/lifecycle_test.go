@@ -188,3 +188,24 @@ func TestDefaultEvaluationAndContractTimeout(t *testing.T) {
 		t.Fatalf("default evaluation: %s %+v %v", p.State, p.Evaluation, err)
 	}
 }
+
+func TestAnnouncementReviewByRegion(t *testing.T) {
+	f := newFixture(t, 3)
+	f.svc.ReviewRegions = map[string]bool{"620100": true}
+	ctx := context.Background()
+	p, err := f.svc.Create(ctx, f.owner, "x", f.input(hall.MethodRandom, hall.FundingFiscal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = f.svc.Publish(ctx, f.owner, p.ID); err != nil || p.State != hall.StateReview {
+		t.Fatalf("a district of a reviewing city goes to review: %s %v", p.State, err)
+	}
+	if _, err := f.svc.SignUp(ctx, agent(0), p.ID); err == nil {
+		t.Fatal("no sign-up before the announcement is approved")
+	}
+	reg := f.owner
+	reg.Kind = "regulator"
+	if p, err = f.svc.ReviewAnnouncement(ctx, reg, p.ID, true, ""); err != nil || p.State != hall.StateOpen {
+		t.Fatalf("approved announcement opens: %s %v", p.State, err)
+	}
+}

@@ -302,7 +302,7 @@ func (s *Service) Publish(ctx context.Context, who registry.Actor, id string) (P
 		}
 		p.Secret, p.Commitment, p.PublishedAt, p.UpdatedAt = secret.Hex(), secret.Commitment(), now, now
 		switch {
-		case s.ReviewRegions[p.Region]:
+		case s.needsReview(p.Region):
 			p.State = StateReview
 			p.Timeline = append(p.Timeline, Step{At: now, Actor: who.UserID, Kind: EventSubmittedForReview})
 		case p.Method == MethodDirect:
@@ -327,6 +327,18 @@ func (s *Service) publishDirect(p *Project, name, actor string, now time.Time) {
 	p.PublicityEnd = s.Calendar.EndOfWorkday(now, s.Rules.PublicityDays)
 	p.Timeline = append(p.Timeline, Step{At: now, Actor: actor, Kind: EventPublished},
 		Step{At: now, Actor: actor, Kind: EventSelected, Note: "直接选取：" + name + "。理由：" + p.DirectReason})
+}
+
+// needsReview reports whether announcements of a region go to a regulator
+// first: a configured code covers the regions under it (620100, a city,
+// covers its districts 6201xx).
+func (s *Service) needsReview(region string) bool {
+	for r, on := range s.ReviewRegions {
+		if on && strings.HasPrefix(region, strings.TrimRight(r, "0")) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReviewAnnouncement is a regulator's decision on an announcement under
