@@ -17,6 +17,8 @@ const directoryPageSize = 20
 // directoryPage is the public agency directory (中介机构库).
 type directoryPage struct {
 	Query, Item, Stage, Region, Qual, Sort string
+	Grade                                  string      // A–D filter
+	Grades                                 []string    // the filter's choices
 	Groups                                 []itemGroup // service items by stage, for the filter
 	Stages                                 []registry.Stage
 	QualTypes                              []string
@@ -31,6 +33,7 @@ type directoryRow struct {
 	Agency    registry.Agency
 	Services  []string // names of the listings valid today
 	QualTypes []string
+	Grade     string // credit grade, "" before the first scoring
 }
 
 func (u *ui) directory(c *gin.Context) {
@@ -41,22 +44,26 @@ func (u *ui) directory(c *gin.Context) {
 	}
 	p := directoryPage{Query: strings.TrimSpace(c.Query("q")), Item: registry.NormalizeCode(c.Query("item")),
 		Region: strings.TrimSpace(c.Query("region")), Qual: strings.TrimSpace(c.Query("qual")), Sort: registry.SortName,
-		Groups: groupItems(items, false), Stages: registry.Stages, QualTypes: catalogQualTypes(items)}
+		Groups: groupItems(items, false), Stages: registry.Stages, QualTypes: catalogQualTypes(items),
+		Grades: []string{"A", "B", "C", "D"}}
 	if s := registry.Stage(c.Query("stage")); registry.ValidStage(s) {
 		p.Stage = string(s)
 	}
-	if c.Query("sort") == registry.SortNewest {
-		p.Sort = registry.SortNewest
+	if s := c.Query("sort"); s == registry.SortNewest || s == registry.SortGrade {
+		p.Sort = s
+	}
+	if g := c.Query("grade"); g == "A" || g == "B" || g == "C" || g == "D" {
+		p.Grade = g
 	}
 	if it, ok := u.Registry.Directory().Item(p.Item); ok {
 		p.ItemName = it.Name
 	}
-	p.Filter = p.Query != "" || p.Item != "" || p.Stage != "" || p.Region != "" || p.Qual != ""
+	p.Filter = p.Query != "" || p.Item != "" || p.Stage != "" || p.Region != "" || p.Qual != "" || p.Grade != ""
 	entries, total := u.Registry.Directory().Search(registry.DirectoryQuery{Text: p.Query, ItemCode: p.Item,
-		Stage: registry.Stage(p.Stage), Region: p.Region, QualType: p.Qual, Sort: p.Sort,
+		Stage: registry.Stage(p.Stage), Region: p.Region, QualType: p.Qual, Grade: p.Grade, Sort: p.Sort,
 		Page: queryPage(c), PageSize: directoryPageSize, Now: u.Now()})
 	for _, e := range entries {
-		row := directoryRow{Agency: e.Agency, QualTypes: qualTypes(e.Agency.Profile.Qualifications)}
+		row := directoryRow{Agency: e.Agency, QualTypes: qualTypes(e.Agency.Profile.Qualifications), Grade: e.Grade}
 		for _, l := range e.ValidListings {
 			row.Services = append(row.Services, u.itemName(l.ItemCode))
 		}

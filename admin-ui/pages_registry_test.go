@@ -569,3 +569,18 @@ func readSheet(t *testing.T, data []byte, sheet string) [][]string {
 	}
 	return rows
 }
+
+func TestDirectoryShowsGradesAndRecommends(t *testing.T) {
+	e := newEnv(t)
+	e.putItem("HP-001", "环境影响评价", registry.StagePlanning, true)
+	e.admitViaService("agency-a", stemA, "甲咨询有限公司")
+	e.Registry.Directory().SetGrades(func(string) string { return "A" })
+	anon := e.browser()
+	body := anon.get("/agencies?sort=grade&grade=A").Body
+	if !strings.Contains(body, "信用 A 级") || !strings.Contains(body, "推荐") {
+		t.Fatalf("grade A agencies are shown as recommended:\n%s", body)
+	}
+	if strings.Contains(anon.get("/agencies?grade=D").Body, "信用 A 级") {
+		t.Fatal("the grade filter must hide other grades")
+	}
+}
