@@ -19,6 +19,7 @@ import (
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/server"
 	"github.com/agencyhall/agencyhall/web"
@@ -35,6 +36,7 @@ type services struct {
 	hallCfg  hall.Config // to build a hall service on another clock (demo seeding)
 	scoring  *scoring.Service
 	scoreCfg scoring.Config
+	reports  *reports.Service // Excel exports and the monthly report
 }
 
 // scoringAt builds a supervision service like the live one but running on now.
@@ -83,16 +85,19 @@ func newServices(d serviceDeps) (services, error) {
 		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now}
 	sup = scoring.NewService(scoreCfg)
 	reg.Directory().SetGrades(sup.Grade) // grade filter, sort and 推荐 in the directory
+	fileSvc := files.NewService(d.store.Files(), d.bucket, d.now)
 	return services{
 		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
 		audit:    audit.NewLog(d.store.Audit(), d.now),
 		catalog:  catalog,
 		registry: reg,
-		files:    files.NewService(d.store.Files(), d.bucket, d.now),
+		files:    fileSvc,
 		hall:     hallSvc,
 		hallCfg:  hallCfg,
 		scoring:  sup,
 		scoreCfg: scoreCfg,
+		reports: reports.NewService(reports.Config{Hall: hallSvc, Scoring: sup, Registry: reg, Audit: d.store.Audit(),
+			Tasks: d.store.ExportTasks(), Blobs: fileSvc, Now: d.now}),
 	}, nil
 }
 
@@ -130,6 +135,7 @@ func newScheduler(store *mongostore.Store, svc services, app *web.App, now func(
 				return n + m, err
 			}},
 		jobs.PruneJob(store.Runs(), now),
+		{Name: "export-cleanup", Label: "清理过期导出文件", Spec: "@every 10m", LockFor: 5 * time.Minute, Run: svc.reports.Cleanup},
 	} {
 		if err := s.Add(j); err != nil {
 			return nil, err
@@ -175,6 +181,7 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Files:    svc.files,
 		Hall:     svc.hall,
 		Scoring:  svc.scoring,
+		Reports:  svc.reports,
 		Ping:     store.Ping,
 		Version:  version(),
 	})
@@ -186,6 +193,7 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Files:    svc.files,
 		Hall:     svc.hall,
 		Scoring:  svc.scoring,
+		Reports:  svc.reports,
 		Jobs:     o.jobs,
 		SiteName: o.siteName,
 		Region:   o.region,

@@ -16,6 +16,7 @@ import (
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -29,6 +30,7 @@ type Deps struct {
 	Files    *files.Service
 	Hall     *hall.Service
 	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
+	Reports  *reports.Service // 报表导出: Excel exports and the monthly report
 	// Jobs returns the scheduler of this process, or nil before it starts
 	// (and in tools and tests without one): the admins' jobs page.
 	Jobs     func() *jobs.Scheduler
@@ -48,7 +50,7 @@ type ui struct {
 	Deps
 	assets *assets
 	pages  map[string]*template.Template
-	// importErrors keeps each admin's last catalog import error workbook.
+	// importErrors keeps each admin's last import error workbooks (catalog, calendar).
 	importErrors *errorBooks
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -51,10 +52,15 @@ type env struct {
 	Hall     *hall.Service
 	Scoring  *scoring.Service // 监管
 	Jobs     *jobs.Scheduler  // the jobs page's scheduler, set by startJobs
+	Reports  *reports.Service // 报表导出
 	Clock    *testClock       // the site's clock: real time until a test sets it
 }
 
 func newEnv(t *testing.T) *env { return newEnvNamed(t, testSite) }
+
+// testBackgroundRows is the export size over which the next env's exports
+// run in the background (0: the default).
+var testBackgroundRows int
 
 // newEnvNamed runs the site under a deployment name.
 func newEnvNamed(t *testing.T, siteName string) *env {
@@ -79,12 +85,15 @@ func newEnvNamed(t *testing.T, siteName string) *env {
 	hallSvc := newTestHall(t, store, reg, catalog, clock)
 	e := &env{t: t}
 	scoringSvc := newTestScoring(t, store, reg, hallSvc, clock)
+	reportSvc := reports.NewService(reports.Config{Hall: hallSvc, Scoring: scoringSvc, Registry: reg, Audit: store.Audit(),
+		Tasks: store.ExportTasks(), Blobs: fileSvc, Now: clock.Now, Logger: quiet, BackgroundRows: testBackgroundRows})
 	adminui.Register(app, adminui.Deps{Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc,
-		Hall: hallSvc, Scoring: scoringSvc, Jobs: func() *jobs.Scheduler { return e.Jobs }, Now: clock.Now, SiteName: siteName, Region: "620100"})
+		Hall: hallSvc, Scoring: scoringSvc, Reports: reportSvc, Jobs: func() *jobs.Scheduler { return e.Jobs }, Now: clock.Now,
+		SiteName: siteName, Region: "620100"})
 	ts := httptest.NewServer(app)
 	t.Cleanup(ts.Close)
 	*e = env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc, App: app,
-		Hall: hallSvc, Scoring: scoringSvc, Clock: clock}
+		Hall: hallSvc, Scoring: scoringSvc, Reports: reportSvc, Clock: clock}
 	return e
 }
 

@@ -1,7 +1,6 @@
 package adminui
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,10 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/excel"
-	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
@@ -180,43 +177,17 @@ func (u *ui) adminCalendar(c *gin.Context) {
 func calendarErrorKey(c *gin.Context) string { return "calendar:" + web.PrincipalOf(c).UserID }
 
 func (u *ui) importCalendar(c *gin.Context) {
-	f := newForm()
-	fail := func(msg string) {
-		f.Errors["file"] = msg
-		f.Message = "文件未能导入：" + msg
-		u.showAdminCalendar(c, http.StatusBadRequest, adminCalendarPage{Form: f})
-	}
-	fh := postedFile(c, "file")
-	if fh == nil {
-		fail("请选择要上传的 Excel 文件（.xlsx）")
-		return
-	}
-	if fh.Size > files.MaxSize {
-		fail("文件不能超过 10 MB")
-		return
-	}
-	r, err := fh.Open()
+	name, rows, problem, err := readImport(c, excel.ReadHolidays)
 	if err != nil {
-		fail("文件读取失败，请重新选择文件")
+		web.Fail(c, err)
 		return
 	}
-	defer r.Close()
-	rows, err := excel.ReadHolidays(io.LimitReader(r, files.MaxSize))
-	if err != nil {
-		e, ok := apperr.As(err)
-		if !ok || e.Kind != apperr.KindInvalid {
-			web.Fail(c, err)
-			return
-		}
-		msg := e.Message
-		if d := e.Fields["header"]; d != "" {
-			msg += "（" + d + "）"
-		}
-		fail(msg)
+	if problem != "" {
+		u.showAdminCalendar(c, http.StatusBadRequest, adminCalendarPage{Form: uploadProblemForm(problem)})
 		return
 	}
 	years := excel.HolidayYears(rows)
-	res := &calendarImportResult{File: fh.Filename, Rows: len(rows)}
+	res := &calendarImportResult{File: name, Rows: len(rows)}
 	rejected := map[int]bool{}
 	for _, row := range rows {
 		if !row.Imported() && row.Year != 0 && !rejected[row.Year] {
@@ -232,12 +203,11 @@ func (u *ui) importCalendar(c *gin.Context) {
 	}
 	sort.Ints(res.Rejected)
 	if res.Invalid > 0 {
-		var buf bytes.Buffer
-		if err := excel.WriteHolidayErrors(&buf, rows); err != nil {
+		err := u.keepErrorBook(calendarErrorKey(c), func(w io.Writer) error { return excel.WriteHolidayErrors(w, rows) })
+		if err != nil {
 			web.Fail(c, err)
 			return
 		}
-		u.importErrors.put(calendarErrorKey(c), buf.Bytes(), u.Now())
 	}
 	if len(years) > 0 {
 		if err := u.Hall.ImportCalendar(c.Request.Context(), actor(c), years); err != nil {
@@ -255,34 +225,21 @@ func (u *ui) importCalendar(c *gin.Context) {
 		return res.YearList(ys) + " 年"
 	}
 	web.Audit(c, "calendar", fmt.Sprintf("导入节假日安排「%s」：导入 %s，未导入 %s，共 %d 行，错误 %d 行",
-		fh.Filename, list(res.Imported), list(res.Rejected), res.Rows, res.Invalid))
+		name, list(res.Imported), list(res.Rejected), res.Rows, res.Invalid))
 	// Shown directly rather than redirected: the result belongs to this upload.
 	u.showAdminCalendar(c, http.StatusOK, adminCalendarPage{Result: res})
 }
 
 func (u *ui) calendarErrorsDownload(c *gin.Context) {
-	data, ok := u.importErrors.get(calendarErrorKey(c), u.Now())
-	if !ok {
-		web.Fail(c, &apperr.Error{Kind: apperr.KindNotFound, Code: "not_found", Message: "错误文件已过期或不存在：导入后 30 分钟内可以下载，请重新导入"})
-		return
-	}
-	sendXLSX(c, "节假日安排导入错误-"+stamp(u.Now())+".xlsx", data)
+	u.sendErrorBook(c, calendarErrorKey(c), "节假日安排导入错误")
 }
 
 func (u *ui) calendarTemplate(c *gin.Context) {
-	var buf bytes.Buffer
-	if err := excel.WriteHolidayTemplate(&buf); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	sendXLSX(c, "节假日安排导入模板.xlsx", buf.Bytes())
+	sendWorkbookBytes(c, "节假日安排导入模板.xlsx", excel.WriteHolidayTemplate)
 }
 
 func (u *ui) exportCalendar(c *gin.Context) {
-	var buf bytes.Buffer
-	if err := excel.WriteHolidays(&buf, u.Hall.Calendar.Years()); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	sendXLSX(c, "节假日安排-"+stamp(u.Now())+".xlsx", buf.Bytes())
+	sendWorkbookBytes(c, "节假日安排-"+stamp(u.Now())+".xlsx", func(w io.Writer) error {
+		return excel.WriteHolidays(w, u.Hall.Calendar.Years())
+	})
 }

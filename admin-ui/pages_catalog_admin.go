@@ -1,8 +1,8 @@
 package adminui
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -222,12 +222,9 @@ func (u *ui) exportCatalog(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := excel.WriteCatalog(&buf, items, u.Now()); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	sendXLSX(c, "中介服务事项清单-"+stamp(u.Now())+".xlsx", buf.Bytes())
+	sendWorkbookBytes(c, "中介服务事项清单-"+stamp(u.Now())+".xlsx", func(w io.Writer) error {
+		return excel.WriteCatalog(w, items, u.Now())
+	})
 }
 
 // sendXLSX answers with a workbook built in memory (small ones: the

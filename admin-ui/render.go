@@ -134,6 +134,7 @@ func sidebarFor(r auth.Role) []navItem {
 	items := []navItem{{"workspace", "工作台", "/workspace"}}
 	items = append(items, hallSidebar(r)...)        // 选取大厅
 	items = append(items, supervisionSidebar(r)...) // 监管
+	items = append(items, reportsSidebar(r)...)     // 报表导出
 	switch r {
 	case auth.RoleAdmin:
 		items = append(items,

@@ -84,6 +84,9 @@ func (u *ui) routes(app *web.App) {
 
 	// 节假日安排
 	u.calendarRoutes(app) // pages_calendar.go
+
+	// 报表导出
+	u.exportRoutes(app) // pages_exports.go
 }
 
 // hallRoutes declares the selection hall's pages (选取大厅).

@@ -35,4 +35,8 @@ var actionLabels = map[string]string{
 	"credit.appeal": "评分申诉", "credit.appeal_decision": "处理评分申诉", "credit.rule_update": "修改评分规则",
 	"alert.ack": "处理预警", "inspection.create": "制定抽查计划", "inspection.draw": "抽取检查对象",
 	"inspection.result": "登记检查结果", "job.run": "手动运行任务",
+	// Reports: Excel exports (recorded by the GET handlers themselves).
+	"export.projects": "导出选取项目与结果", "export.scores": "导出信用评分", "export.complaints": "导出投诉办理情况",
+	"export.alerts": "导出电子监察预警", "export.sanctions": "导出处理记录", "export.audit": "导出审计日志",
+	"export.download": "下载导出文件", "report.monthly": "导出月度运行报告",
 }

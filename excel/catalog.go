@@ -1,15 +1,12 @@
 package excel
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/registry"
@@ -21,10 +18,6 @@ const CatalogSheet = "服务事项"
 
 // MaxCatalogRows is the most data rows one catalog import accepts.
 const MaxCatalogRows = 5000
-
-// maxUploadUnzipped bounds the unzipped size of an uploaded workbook so a
-// small zip bomb cannot exhaust memory or disk.
-const maxUploadUnzipped = 256 << 20
 
 // Catalog columns, in template order.
 const (
@@ -52,12 +45,8 @@ var stageChoices = func() []string {
 	return s
 }()
 
-// catalogColumns are the template's columns; short is the name used in
-// messages and matched against uploaded headers (the part before "（").
-var catalogColumns = []struct {
-	short string
-	col   Column
-}{
+// catalogColumns are the template's columns.
+var catalogColumns = []templateColumn{
 	{"事项编码", Column{Header: "事项编码", Width: 16}},
 	{"事项名称", Column{Header: "事项名称", Width: 32}},
 	{"类别", Column{Header: "类别", Width: 14}},
@@ -74,28 +63,8 @@ var catalogColumns = []struct {
 	{"来源", Column{Header: "来源", Width: 24}},
 }
 
-// Trailing columns an error workbook adds; a re-upload ignores them.
-const (
-	errorColumnHeader = "错误原因"
-	lineColumnHeader  = "原行号"
-)
-
 // CatalogHeaders returns the template's header row.
-func CatalogHeaders() []string {
-	h := make([]string, len(catalogColumns))
-	for i, c := range catalogColumns {
-		h[i] = c.col.Header
-	}
-	return h
-}
-
-func catalogSheetColumns() []Column {
-	cols := make([]Column, len(catalogColumns))
-	for i, c := range catalogColumns {
-		cols[i] = c.col
-	}
-	return cols
-}
+func CatalogHeaders() []string { return templateHeaders(catalogColumns) }
 
 // catalogExample is the template's example row. A row identical to it is
 // skipped on import, so an unedited example never becomes a real item.
@@ -120,23 +89,11 @@ type CatalogRow struct {
 func (r CatalogRow) OK() bool { return len(r.Errors) == 0 }
 
 func (r *CatalogRow) fail(col int, msg string) {
-	r.Errors = append(r.Errors, fmt.Sprintf("%s 列“%s”：%s", colLetter(col), catalogColumns[col].short, msg))
+	r.Errors = append(r.Errors, cellError(catalogColumns, col, msg))
 	r.BadColumns = append(r.BadColumns, col)
 }
 
-func (r *CatalogRow) hasError(col int) bool {
-	for _, c := range r.BadColumns {
-		if c == col {
-			return true
-		}
-	}
-	return false
-}
-
-func colLetter(i int) string {
-	s, _ := excelize.ColumnNumberToName(i + 1)
-	return s
-}
+func (r *CatalogRow) hasError(col int) bool { return slices.Contains(r.BadColumns, col) }
 
 // WriteCatalogTemplate writes the downloadable import template: the data
 // sheet with the header row, drop-down lists, one example row, and a 说明
@@ -147,7 +104,7 @@ func WriteCatalogTemplate(w io.Writer) error {
 	t, err := wb.AddTable(Sheet{
 		Name:    CatalogSheet,
 		Title:   "中介服务事项清单导入模板（请勿修改第 1、2 行；从第 3 行起每行填写一个事项，第 3 行为示例）",
-		Columns: catalogSheetColumns(),
+		Columns: sheetColumns(catalogColumns),
 	})
 	if err != nil {
 		return err
@@ -193,7 +150,7 @@ func WriteCatalog(w io.Writer, items []registry.ServiceItem, exportedAt time.Tim
 		Name:       CatalogSheet,
 		Title:      fmt.Sprintf("中介服务事项清单（共 %d 项）", len(items)),
 		ExportedAt: exportedAt,
-		Columns:    catalogSheetColumns(),
+		Columns:    sheetColumns(catalogColumns),
 	})
 	if err != nil {
 		return err
@@ -229,73 +186,15 @@ func qualModeText(m registry.QualMode) string {
 // row number. The file keeps the template's header, so a corrected copy can
 // be uploaded again as it is.
 func WriteCatalogErrors(w io.Writer, rows []CatalogRow) error {
-	bad := 0
+	var bad []errorRow
 	for _, r := range rows {
 		if !r.OK() {
-			bad++
+			bad = append(bad, errorRow{line: r.Line, raw: r.Raw, bad: r.BadColumns, reason: strings.Join(r.Errors, "；\n")})
 		}
 	}
-	cols := catalogSheetColumns()
-	for i := range cols {
-		cols[i].Kind = Text // the cells as uploaded
-		cols[i].Choices = nil
-	}
-	cols = append(cols,
-		Column{Header: errorColumnHeader, Width: 60, Highlight: true},
-		Column{Header: lineColumnHeader, Width: 10, Kind: Int})
-	wb := NewWorkbook()
-	defer wb.Close()
-	t, err := wb.AddTable(Sheet{
-		Name:    CatalogSheet,
-		Title:   fmt.Sprintf("中介服务事项导入错误（共 %d 行未导入；按“错误原因”改正后可直接重新上传本文件）", bad),
-		Columns: cols,
-	})
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cols))
-	for _, r := range rows {
-		if r.OK() {
-			continue
-		}
-		for i := 0; i < catalogColumnCount; i++ {
-			var v any
-			if i < len(r.Raw) && r.Raw[i] != "" {
-				v = r.Raw[i]
-			}
-			if r.hasError(i) {
-				if v == nil {
-					v = ""
-				}
-				v = Highlight(v)
-			}
-			vals[i] = v
-		}
-		vals[catalogColumnCount] = strings.Join(r.Errors, "；\n")
-		vals[catalogColumnCount+1] = r.Line
-		if err := t.Row(vals...); err != nil {
-			return err
-		}
-	}
-	if err := t.Close(); err != nil {
-		return err
-	}
-	_, err = wb.WriteTo(w)
-	return err
-}
-
-func errNotWorkbook(err error) error {
-	return apperr.InvalidMsg("invalid_file", "文件不是有效的 Excel 工作簿（.xlsx）").Wrap(err)
-}
-
-// oleSignature starts a compound document: an old .xls workbook, or an
-// .xlsx encrypted with an open password.
-var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-
-func headerError(detail string) error {
-	e := apperr.InvalidMsg("invalid_header", "表头与模板不一致，请下载最新模板")
-	e.Fields = map[string]string{"header": detail}
-	return e
+	return writeErrorRows(w, CatalogSheet,
+		fmt.Sprintf("中介服务事项导入错误（共 %d 行未导入；按“错误原因”改正后可直接重新上传本文件）", len(bad)),
+		uploadedColumns(catalogColumns), bad)
 }
 
 // ReadCatalog parses an uploaded catalog workbook. It reads the 服务事项
@@ -305,111 +204,31 @@ func headerError(detail string) error {
 // returned only for the file as a whole: not an xlsx workbook, a wrong
 // header, or more than MaxCatalogRows data rows (all apperr Invalid).
 func ReadCatalog(r io.Reader) ([]CatalogRow, error) {
-	data, err := io.ReadAll(r) // excelize reads it all anyway
-	if err != nil {
-		return nil, err
-	}
-	if bytes.HasPrefix(data, oleSignature) {
-		return nil, apperr.InvalidMsg("invalid_file",
-			"文件不是有效的 Excel 工作簿（.xlsx）：它是旧版 .xls 文件或设置了打开密码，请在 Excel 中另存为不加密的 .xlsx 后再上传")
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUploadUnzipped})
-	if err != nil {
-		return nil, errNotWorkbook(err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errNotWorkbook(errors.New("no sheets"))
-	}
-	sheet := sheets[0]
-	for _, s := range sheets {
-		if s == CatalogSheet {
-			sheet = s
-		}
-	}
-	it, err := f.Rows(sheet)
-	if err != nil {
-		return nil, errNotWorkbook(err)
-	}
-	defer it.Close()
-
 	var (
 		rows      []CatalogRow
-		line      int
-		header    bool
-		firstRow  []string
 		firstLine = map[string]int{} // code → line of its first occurrence
 	)
-	for it.Next() {
-		line++
-		cells, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, errNotWorkbook(err)
-		}
-		if !header {
-			switch line {
-			case 1:
-				if headerMismatch(cells) == "" {
-					header = true
-				} else {
-					firstRow = cells
-				}
-				continue
-			case 2:
-				if msg := headerMismatch(cells); msg != "" {
-					// Row 1 is the header unless it looks like a one-cell title.
-					if nonEmpty(firstRow) > 1 {
-						msg = headerMismatch(firstRow)
-					}
-					return nil, headerError(msg)
-				}
-				header = true
-				continue
-			}
-		}
-		if nonEmpty(cells) == 0 {
-			continue
-		}
-		raw := make([]string, catalogColumnCount)
-		copy(raw, cells)
-		if isExample(raw) {
-			continue
-		}
-		if len(rows) == MaxCatalogRows {
-			return nil, apperr.InvalidMsg("too_many_rows",
-				fmt.Sprintf("一次最多导入 %d 行事项，本文件超过了上限，请分批导入", MaxCatalogRows))
-		}
-		row := parseCatalogRow(line, raw)
+	err := readRows(r, importSpec{
+		sheet:   CatalogSheet,
+		columns: catalogColumns,
+		maxRows: MaxCatalogRows,
+		tooMany: fmt.Sprintf("一次最多导入 %d 行事项，本文件超过了上限，请分批导入", MaxCatalogRows),
+		skip:    isExample,
+	}, func(in importRow) {
+		row := parseCatalogRow(in.line, in.raw)
 		if code := row.Item.Code; code != "" {
 			if first, dup := firstLine[code]; dup {
 				row.fail(colCode, fmt.Sprintf("事项编码“%s”与第 %d 行重复，同一文件中每个编码只能出现一次", code, first))
 			} else {
-				firstLine[code] = line
+				firstLine[code] = in.line
 			}
 		}
 		rows = append(rows, row)
-	}
-	if err := it.Error(); err != nil {
-		return nil, errNotWorkbook(err)
-	}
-	if !header {
-		if line == 0 {
-			return nil, headerError("工作表是空的，没有表头")
-		}
-		return nil, headerError(headerMismatch(firstRow))
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rows, nil
-}
-
-func nonEmpty(cells []string) int {
-	n := 0
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			n++
-		}
-	}
-	return n
 }
 
 func isExample(raw []string) bool {
@@ -419,41 +238,6 @@ func isExample(raw []string) bool {
 		}
 	}
 	return true
-}
-
-// headerKey reduces a header cell to the name before any bracketed hint.
-func headerKey(s string) string {
-	s = strings.Join(strings.Fields(s), "")
-	if i := strings.IndexAny(s, "（("); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
-
-// headerMismatch describes how cells differ from the template header, or
-// returns "" when they match. Trailing columns of an error workbook and
-// empty trailing cells are allowed.
-func headerMismatch(cells []string) string {
-	for i, c := range catalogColumns {
-		got := ""
-		if i < len(cells) {
-			got = strings.TrimSpace(cells[i])
-		}
-		if headerKey(got) != c.short {
-			if got == "" {
-				return fmt.Sprintf("第 %d 列（%s 列）应为“%s”，实际为空", i+1, colLetter(i), c.col.Header)
-			}
-			return fmt.Sprintf("第 %d 列（%s 列）应为“%s”，实际为“%s”", i+1, colLetter(i), c.col.Header, got)
-		}
-	}
-	for i := catalogColumnCount; i < len(cells); i++ {
-		switch got := strings.TrimSpace(cells[i]); got {
-		case "", errorColumnHeader, lineColumnHeader:
-		default:
-			return fmt.Sprintf("第 %d 列（%s 列）“%s”不是模板中的列", i+1, colLetter(i), got)
-		}
-	}
-	return ""
 }
 
 // validateFieldColumns maps ServiceItem.Validate field names to columns.

@@ -1,12 +1,11 @@
 package excel
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,10 +53,7 @@ const (
 	holidayColumnCount
 )
 
-var holidayColumns = []struct {
-	short string
-	col   Column
-}{
+var holidayColumns = []templateColumn{
 	{"年份", Column{Header: "年份", Width: 8, Kind: Int}},
 	{"类型", Column{Header: "类型（放假/调休上班）", Width: 14, Choices: []string{HolidayKindOff, HolidayKindWork}}},
 	{"名称", Column{Header: "名称（放假填写节日名称）", Width: 18}},
@@ -67,21 +63,7 @@ var holidayColumns = []struct {
 }
 
 // HolidayHeaders returns the template's header row.
-func HolidayHeaders() []string {
-	h := make([]string, len(holidayColumns))
-	for i, c := range holidayColumns {
-		h[i] = c.col.Header
-	}
-	return h
-}
-
-func holidaySheetColumns() []Column {
-	cols := make([]Column, len(holidayColumns))
-	for i, c := range holidayColumns {
-		cols[i] = c.col
-	}
-	return cols
-}
+func HolidayHeaders() []string { return templateHeaders(holidayColumns) }
 
 // HolidayRow is one data row of an uploaded holiday workbook.
 type HolidayRow struct {
@@ -119,18 +101,11 @@ func (r HolidayRow) Kind() string {
 }
 
 func (r *HolidayRow) fail(col int, msg string) {
-	r.Errors = append(r.Errors, fmt.Sprintf("%s 列“%s”：%s", colLetter(col), holidayColumns[col].short, msg))
+	r.Errors = append(r.Errors, cellError(holidayColumns, col, msg))
 	r.BadColumns = append(r.BadColumns, col)
 }
 
-func (r *HolidayRow) hasError(col int) bool {
-	for _, c := range r.BadColumns {
-		if c == col {
-			return true
-		}
-	}
-	return false
-}
+func (r *HolidayRow) hasError(col int) bool { return slices.Contains(r.BadColumns, col) }
 
 // WriteHolidayTemplate writes the downloadable import template: the data
 // sheet with its header and the 类型 drop-down, and a 说明 sheet with the
@@ -141,7 +116,7 @@ func WriteHolidayTemplate(w io.Writer) error {
 	t, err := wb.AddTable(Sheet{
 		Name:    HolidaySheet,
 		Title:   "节假日安排导入模板（请勿修改第 1、2 行；从第 3 行起每行填写一段放假或一个调休上班日，填写示例见“说明”工作表）",
-		Columns: holidaySheetColumns(),
+		Columns: sheetColumns(holidayColumns),
 	})
 	if err != nil {
 		return err
@@ -221,7 +196,7 @@ func WriteHolidays(w io.Writer, years []hall.Year) error {
 	}
 	wb := NewWorkbook()
 	defer wb.Close()
-	t, err := wb.AddTable(Sheet{Name: HolidaySheet, Title: title, Columns: holidaySheetColumns()})
+	t, err := wb.AddTable(Sheet{Name: HolidaySheet, Title: title, Columns: sheetColumns(holidayColumns)})
 	if err != nil {
 		return err
 	}
@@ -295,64 +270,24 @@ func containsSource(joined, s string) bool {
 // and the original row number follow the template's columns.
 func WriteHolidayErrors(w io.Writer, rows []HolidayRow) error {
 	bad := 0
-	for _, r := range rows {
-		if !r.OK() {
-			bad++
-		}
-	}
-	cols := holidaySheetColumns()
-	for i := range cols {
-		cols[i].Kind = Text // the cells as uploaded
-		cols[i].Choices = nil
-	}
-	cols[hcolKind].Choices = []string{HolidayKindOff, HolidayKindWork}
-	cols = append(cols,
-		Column{Header: errorColumnHeader, Width: 60, Highlight: true},
-		Column{Header: lineColumnHeader, Width: 10, Kind: Int})
-	wb := NewWorkbook()
-	defer wb.Close()
-	t, err := wb.AddTable(Sheet{
-		Name: HolidaySheet,
-		Title: fmt.Sprintf("节假日安排导入错误（%d 行有误，所在年份整年未导入；本文件含这些年份的全部行，按“错误原因”改正后可直接重新上传）",
-			bad),
-		Columns: cols,
-	})
-	if err != nil {
-		return err
-	}
-	vals := make([]any, len(cols))
+	var held []errorRow
 	for _, r := range rows {
 		if r.Imported() {
 			continue
 		}
-		for i := 0; i < holidayColumnCount; i++ {
-			var v any
-			if i < len(r.Raw) && r.Raw[i] != "" {
-				v = r.Raw[i]
-			}
-			if r.hasError(i) {
-				if v == nil {
-					v = ""
-				}
-				v = Highlight(v)
-			}
-			vals[i] = v
+		reason := "（本行无误；同一年份有错误的行，整年未导入）"
+		if !r.OK() {
+			bad++
+			reason = strings.Join(r.Errors, "；\n")
 		}
-		if r.OK() {
-			vals[holidayColumnCount] = "（本行无误；同一年份有错误的行，整年未导入）"
-		} else {
-			vals[holidayColumnCount] = strings.Join(r.Errors, "；\n")
-		}
-		vals[holidayColumnCount+1] = r.Line
-		if err := t.Row(vals...); err != nil {
-			return err
-		}
+		held = append(held, errorRow{line: r.Line, raw: r.Raw, bad: r.BadColumns, reason: reason})
 	}
-	if err := t.Close(); err != nil {
-		return err
-	}
-	_, err = wb.WriteTo(w)
-	return err
+	cols := uploadedColumns(holidayColumns)
+	cols[hcolKind].Choices = []string{HolidayKindOff, HolidayKindWork}
+	return writeErrorRows(w, HolidaySheet,
+		fmt.Sprintf("节假日安排导入错误（%d 行有误，所在年份整年未导入；本文件含这些年份的全部行，按“错误原因”改正后可直接重新上传）",
+			bad),
+		cols, held)
 }
 
 // ReadHolidays parses an uploaded holiday workbook: the 节假日安排 sheet
@@ -364,122 +299,23 @@ func WriteHolidayErrors(w io.Writer, rows []HolidayRow) error {
 // An error is returned only for the file as a whole: not an xlsx workbook,
 // a wrong header, no data rows, or more than MaxHolidayRows (apperr Invalid).
 func ReadHolidays(r io.Reader) ([]HolidayRow, error) {
-	data, err := io.ReadAll(r)
+	var rows []HolidayRow
+	err := readRows(r, importSpec{
+		sheet:   HolidaySheet,
+		columns: holidayColumns,
+		maxRows: MaxHolidayRows,
+		tooMany: fmt.Sprintf("一次最多导入 %d 行节假日安排，本文件超过了上限，请分批导入", MaxHolidayRows),
+	}, func(in importRow) {
+		rows = append(rows, parseHolidayRow(in.line, in.raw, in.date1904))
+	})
 	if err != nil {
 		return nil, err
-	}
-	if bytes.HasPrefix(data, oleSignature) {
-		return nil, apperr.InvalidMsg("invalid_file",
-			"文件不是有效的 Excel 工作簿（.xlsx）：它是旧版 .xls 文件或设置了打开密码，请在 Excel 中另存为不加密的 .xlsx 后再上传")
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxUploadUnzipped})
-	if err != nil {
-		return nil, errNotWorkbook(err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errNotWorkbook(errors.New("no sheets"))
-	}
-	sheet := sheets[0]
-	for _, s := range sheets {
-		if s == HolidaySheet {
-			sheet = s
-		}
-	}
-	date1904 := false
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		date1904 = *props.Date1904
-	}
-	it, err := f.Rows(sheet)
-	if err != nil {
-		return nil, errNotWorkbook(err)
-	}
-	defer it.Close()
-
-	var (
-		rows     []HolidayRow
-		line     int
-		header   bool
-		firstRow []string
-	)
-	for it.Next() {
-		line++
-		cells, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, errNotWorkbook(err)
-		}
-		if !header {
-			switch line {
-			case 1:
-				if holidayHeaderMismatch(cells) == "" {
-					header = true
-				} else {
-					firstRow = cells
-				}
-				continue
-			case 2:
-				if msg := holidayHeaderMismatch(cells); msg != "" {
-					if nonEmpty(firstRow) > 1 {
-						msg = holidayHeaderMismatch(firstRow)
-					}
-					return nil, headerError(msg)
-				}
-				header = true
-				continue
-			}
-		}
-		if nonEmpty(cells) == 0 {
-			continue
-		}
-		if len(rows) == MaxHolidayRows {
-			return nil, apperr.InvalidMsg("too_many_rows",
-				fmt.Sprintf("一次最多导入 %d 行节假日安排，本文件超过了上限，请分批导入", MaxHolidayRows))
-		}
-		raw := make([]string, holidayColumnCount)
-		copy(raw, cells)
-		rows = append(rows, parseHolidayRow(line, raw, date1904))
-	}
-	if err := it.Error(); err != nil {
-		return nil, errNotWorkbook(err)
-	}
-	if !header {
-		if line == 0 {
-			return nil, headerError("工作表是空的，没有表头")
-		}
-		return nil, headerError(holidayHeaderMismatch(firstRow))
 	}
 	if len(rows) == 0 {
 		return nil, apperr.InvalidMsg("no_rows", "文件中没有节假日安排：请从第 3 行起填写，每行一段放假或一个调休上班日")
 	}
 	checkHolidayYears(rows)
 	return rows, nil
-}
-
-// holidayHeaderMismatch describes how cells differ from the template
-// header, or returns "" when they match. Trailing columns of an error
-// workbook and empty trailing cells are allowed.
-func holidayHeaderMismatch(cells []string) string {
-	for i, c := range holidayColumns {
-		got := ""
-		if i < len(cells) {
-			got = strings.TrimSpace(cells[i])
-		}
-		if headerKey(got) != c.short {
-			if got == "" {
-				return fmt.Sprintf("第 %d 列（%s 列）应为“%s”，实际为空", i+1, colLetter(i), c.col.Header)
-			}
-			return fmt.Sprintf("第 %d 列（%s 列）应为“%s”，实际为“%s”", i+1, colLetter(i), c.col.Header, got)
-		}
-	}
-	for i := holidayColumnCount; i < len(cells); i++ {
-		switch got := strings.TrimSpace(cells[i]); got {
-		case "", errorColumnHeader, lineColumnHeader:
-		default:
-			return fmt.Sprintf("第 %d 列（%s 列）“%s”不是模板中的列", i+1, colLetter(i), got)
-		}
-	}
-	return ""
 }
 
 var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}

@@ -47,6 +47,9 @@ const (
 	// Percent: a float64 ratio (0.125 is 12.50%) or BasisPoints, written as
 	// a number with the format "0.00%".
 	Percent
+	// Tenths: an integer number of tenths (a credit score of 95.5 is 955),
+	// written as a number with one decimal and the format "0.0".
+	Tenths
 )
 
 // BasisPoints is a ratio in hundredths of a percent (1234 = 12.34%), the
@@ -58,6 +61,7 @@ const (
 	MoneyFormat   = "¥#,##0.00"
 	DateFormat    = "yyyy-mm-dd hh:mm"
 	PercentFormat = "0.00%"
+	TenthsFormat  = "0.0"
 )
 
 // MaxRows is the number of rows an Excel worksheet can hold.
@@ -101,6 +105,16 @@ func loadShanghai() *time.Location {
 }
 
 type highlighted struct{ v any }
+
+type typed struct {
+	kind ColumnKind
+	v    any
+}
+
+// As writes one value as another kind than its column's, with that kind's
+// number format: a column of figures of mixed kinds (a KPI sheet's counts,
+// amounts and rates) stays numeric cell by cell.
+func As(kind ColumnKind, v any) any { return typed{kind, v} }
 
 // Highlight marks one value to be written in the alert style (red text on a
 // light red fill), keeping its column's number format.
@@ -191,6 +205,8 @@ func (w *Workbook) style(k styleKey) (int, error) {
 			st.Alignment.Horizontal = "center"
 		case Percent:
 			st.NumFmt = 10 // "0.00%"
+		case Tenths:
+			st.CustomNumFmt = ptr(TenthsFormat)
 		}
 		if k.alert {
 			st.Font = &excelize.Font{Color: colorAlertFont}
@@ -348,7 +364,7 @@ func columnWidth(c Column) float64 {
 	w := math.Min(float64(displayWidth(c.Header))+4, 40)
 	min := c.Width
 	if min <= 0 {
-		min = map[ColumnKind]float64{Text: 14, Int: 8, Money: 16, Date: 18, Bool: 8, Percent: 10}[c.Kind]
+		min = map[ColumnKind]float64{Text: 14, Int: 8, Money: 16, Date: 18, Bool: 8, Percent: 10, Tenths: 8}[c.Kind]
 	}
 	return math.Max(w, min)
 }
@@ -385,17 +401,27 @@ func (t *Table) Row(values ...any) error {
 	clear(buf)
 	for i, v := range values {
 		col := t.sheet.Columns[i]
-		alert := col.Highlight
+		alert, kind, own := col.Highlight, col.Kind, false
 		if h, ok := v.(highlighted); ok {
 			v, alert = h.v, true
 		}
-		cv, err := cellValue(col.Kind, v)
+		if x, ok := v.(typed); ok {
+			v, kind, own = x.v, x.kind, x.kind != col.Kind
+		}
+		cv, err := cellValue(kind, v)
 		if err != nil {
 			return fmt.Errorf("excel: row %d, column %q: %w", t.Len()+1, col.Header, err)
 		}
-		if alert {
+		switch {
+		case own:
+			id, err := t.w.style(styleKey{kind: kind, alert: alert})
+			if err != nil {
+				return err
+			}
+			buf[i] = excelize.Cell{StyleID: id, Value: cv}
+		case alert:
 			buf[i] = excelize.Cell{StyleID: t.alert[i], Value: cv}
-		} else {
+		default:
 			buf[i] = cv // the column style formats it
 		}
 	}
@@ -466,6 +492,10 @@ func cellValue(k ColumnKind, v any) (any, error) {
 		if x, ok := v.(bool); ok {
 			return boolText(x), nil
 		}
+	case Tenths:
+		if n, ok := asInt(v); ok {
+			return float64(n) / 10, nil
+		}
 	case Percent:
 		switch x := v.(type) {
 		case BasisPoints:
@@ -496,6 +526,8 @@ func (k ColumnKind) String() string {
 		return "bool"
 	case Percent:
 		return "percent (float64 ratio or BasisPoints)"
+	case Tenths:
+		return "tenths (integer)"
 	}
 	return fmt.Sprintf("ColumnKind(%d)", int(k))
 }
@@ -596,7 +628,17 @@ func ExcelTime(t time.Time) float64 {
 	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	days := math.Round(day.Sub(excelEpoch).Hours() / 24)
 	secs := wall.Hour()*3600 + wall.Minute()*60 + wall.Second()
-	return days + float64(secs)/86400
+	// The serial is n/86400 for a whole number of seconds n. When that is
+	// not exact in binary, LibreOffice's own arithmetic on the nearest
+	// double can land below the second and it truncates to the minute
+	// before (10:00 shown as 09:59 for a third of all minutes); 1e-9 of a
+	// day (86 µs) above keeps every reader on the right second.
+	n := days*86400 + float64(secs)
+	x := n / 86400
+	if math.FMA(x, 86400, -n) != 0 {
+		x += 1e-9
+	}
+	return x
 }
 
 // AddNotes adds a plain sheet of explanatory text: a bold heading and one

@@ -30,6 +30,7 @@ const (
 	collHistory      = "score_history"
 	collAlerts       = "alerts"
 	collInspections  = "inspections"
+	collExportTasks  = "export_tasks" // background Excel exports (reports)
 )
 
 type collectionSpec struct {
@@ -72,4 +73,5 @@ var collections = []collectionSpec{
 	{name: collInspections},
 	{name: collRuns, indexes: []mongo.IndexModel{index("job", "start")}},
 	{name: collEvents, indexes: []mongo.IndexModel{index("project_id"), index("agency_id"), index("at")}},
+	{name: collExportTasks, indexes: []mongo.IndexModel{index("task.owner")}},
 }

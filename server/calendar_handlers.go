@@ -1,8 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/excel"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
@@ -106,23 +105,12 @@ func (h *handlers) calendar(c *gin.Context) {
 }
 
 func (h *handlers) calendarTemplate(c *gin.Context) {
-	var buf bytes.Buffer
-	if err := excel.WriteHolidayTemplate(&buf); err != nil {
-		web.Fail(c, fmt.Errorf("holiday template: %w", err))
-		return
-	}
-	setDownload(c, xlsxType, "attachment", "节假日安排导入模板.xlsx")
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	sendWorkbookBytes(c, "节假日安排导入模板.xlsx", "holiday template", excel.WriteHolidayTemplate)
 }
 
 func (h *handlers) exportCalendar(c *gin.Context) {
-	var buf bytes.Buffer
-	if err := excel.WriteHolidays(&buf, h.Hall.Calendar.Years()); err != nil {
-		web.Fail(c, fmt.Errorf("holiday export: %w", err))
-		return
-	}
-	setDownload(c, xlsxType, "attachment", "节假日安排-"+h.now().In(registry.Shanghai).Format("20060102")+".xlsx")
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	sendWorkbookBytes(c, "节假日安排-"+h.now().In(registry.Shanghai).Format("20060102")+".xlsx", "holiday export",
+		func(w io.Writer) error { return excel.WriteHolidays(w, h.Hall.Calendar.Years()) })
 }
 
 // importCalendar imports the years of an uploaded workbook whose rows are
@@ -130,23 +118,8 @@ func (h *handlers) exportCalendar(c *gin.Context) {
 // rows: in JSON, or with ?format=xlsx as the error workbook when there are
 // any (every row of the rejected years, counts in X-Import-* headers).
 func (h *handlers) importCalendar(c *gin.Context) {
-	format := c.Query("format")
-	if format != "" && format != "json" && format != "xlsx" {
-		web.Fail(c, apperr.Invalid().Field("format", "format 应为 json 或 xlsx"))
-		return
-	}
-	up, err := readUpload(c, "file")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	if len(up.data) == 0 {
-		web.Fail(c, apperr.Invalid().Field("file", "文件为空，请选择要导入的 Excel 文件"))
-		return
-	}
-	rows, err := excel.ReadHolidays(bytes.NewReader(up.data))
-	if err != nil {
-		web.Fail(c, err)
+	name, rows, xlsx, ok := readImport(c, excel.ReadHolidays)
+	if !ok {
 		return
 	}
 	years := excel.HolidayYears(rows)
@@ -164,14 +137,10 @@ func (h *handlers) importCalendar(c *gin.Context) {
 		out.Errors = append(out.Errors, calendarRowError{Line: r.Line, Year: r.Year, Messages: r.Errors})
 	}
 	sort.Ints(out.YearsRejected)
-	// The error workbook is made before anything is imported, so a failure
-	// here changes nothing.
-	var errBook bytes.Buffer
-	if format == "xlsx" && out.Invalid > 0 {
-		if err := excel.WriteHolidayErrors(&errBook, rows); err != nil {
-			web.Fail(c, fmt.Errorf("holiday import errors: %w", err))
-			return
-		}
+	errBook, ok := importErrorBook(c, xlsx && out.Invalid > 0, "holiday import errors",
+		func(w io.Writer) error { return excel.WriteHolidayErrors(w, rows) })
+	if !ok {
+		return
 	}
 	if len(years) > 0 {
 		if err := h.Hall.ImportCalendar(c, actorOf(web.PrincipalOf(c)), years); err != nil {
@@ -183,17 +152,10 @@ func (h *handlers) importCalendar(c *gin.Context) {
 		out.YearsImported = append(out.YearsImported, y.Year)
 	}
 	web.Audit(c, "calendar", fmt.Sprintf("导入节假日安排「%s」：导入 %s，未导入 %s，共 %d 行，有误 %d 行",
-		up.name, yearList(out.YearsImported), yearList(out.YearsRejected), out.Rows, out.Invalid))
-	if errBook.Len() == 0 {
-		c.JSON(http.StatusOK, out)
-		return
-	}
-	c.Header(headerImportYears, joinInts(out.YearsImported))
-	c.Header(headerImportRejected, joinInts(out.YearsRejected))
-	c.Header(headerImportRows, strconv.Itoa(out.Rows))
-	c.Header(headerImportInvalid, strconv.Itoa(out.Invalid))
-	setDownload(c, xlsxType, "attachment", "节假日安排导入错误.xlsx")
-	c.Data(http.StatusOK, xlsxType, errBook.Bytes())
+		name, yearList(out.YearsImported), yearList(out.YearsRejected), out.Rows, out.Invalid))
+	answerImport(c, out, errBook, "节假日安排导入错误.xlsx", map[string]string{
+		headerImportYears: joinInts(out.YearsImported), headerImportRejected: joinInts(out.YearsRejected),
+		headerImportRows: strconv.Itoa(out.Rows), headerImportInvalid: strconv.Itoa(out.Invalid)})
 }
 
 // yearList is "2027、2028 年", or "无".

@@ -1,9 +1,9 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -91,13 +91,7 @@ func (h *handlers) refreshCatalog(ctx context.Context) error {
 }
 
 func (h *handlers) catalogTemplate(c *gin.Context) {
-	var buf bytes.Buffer
-	if err := excel.WriteCatalogTemplate(&buf); err != nil {
-		web.Fail(c, fmt.Errorf("catalog template: %w", err))
-		return
-	}
-	setDownload(c, xlsxType, "attachment", "中介服务事项导入模板.xlsx")
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	sendWorkbookBytes(c, "中介服务事项导入模板.xlsx", "catalog template", excel.WriteCatalogTemplate)
 }
 
 // exportCatalog exports the enabled items, and for admins every item, in
@@ -118,13 +112,8 @@ func (h *handlers) exportCatalog(c *gin.Context) {
 		}
 	}
 	now := h.now()
-	var buf bytes.Buffer
-	if err := excel.WriteCatalog(&buf, items, now); err != nil {
-		web.Fail(c, fmt.Errorf("catalog export: %w", err))
-		return
-	}
-	setDownload(c, xlsxType, "attachment", "中介服务事项清单-"+now.In(registry.Shanghai).Format("20060102")+".xlsx")
-	c.Data(http.StatusOK, xlsxType, buf.Bytes())
+	sendWorkbookBytes(c, "中介服务事项清单-"+now.In(registry.Shanghai).Format("20060102")+".xlsx", "catalog export",
+		func(w io.Writer) error { return excel.WriteCatalog(w, items, now) })
 }
 
 type importRowError struct {
@@ -154,23 +143,8 @@ const (
 // ones: in JSON, or with ?format=xlsx as the error workbook itself when
 // there are any (the counts then in X-Import-* headers).
 func (h *handlers) importCatalog(c *gin.Context) {
-	format := c.Query("format")
-	if format != "" && format != "json" && format != "xlsx" {
-		web.Fail(c, apperr.Invalid().Field("format", "format 应为 json 或 xlsx"))
-		return
-	}
-	up, err := readUpload(c, "file")
-	if err != nil {
-		web.Fail(c, err)
-		return
-	}
-	if len(up.data) == 0 {
-		web.Fail(c, apperr.Invalid().Field("file", "文件为空，请选择要导入的 Excel 文件"))
-		return
-	}
-	rows, err := excel.ReadCatalog(bytes.NewReader(up.data))
-	if err != nil {
-		web.Fail(c, err)
+	name, rows, xlsx, ok := readImport(c, excel.ReadCatalog)
+	if !ok {
 		return
 	}
 	var valid []registry.ServiceItem
@@ -183,14 +157,10 @@ func (h *handlers) importCatalog(c *gin.Context) {
 		out.Invalid++
 		out.Errors = append(out.Errors, importRowError{Line: r.Line, Code: r.Item.Code, Messages: r.Errors})
 	}
-	// The error workbook is made before anything is imported, so a failure
-	// here changes nothing.
-	var errBook bytes.Buffer
-	if format == "xlsx" && out.Invalid > 0 {
-		if err := excel.WriteCatalogErrors(&errBook, rows); err != nil {
-			web.Fail(c, fmt.Errorf("catalog import errors: %w", err))
-			return
-		}
+	errBook, ok := importErrorBook(c, xlsx && out.Invalid > 0, "catalog import errors",
+		func(w io.Writer) error { return excel.WriteCatalogErrors(w, rows) })
+	if !ok {
+		return
 	}
 	res, err := h.Catalog.Import(c, valid)
 	if err == nil {
@@ -202,15 +172,8 @@ func (h *handlers) importCatalog(c *gin.Context) {
 	}
 	out.Created, out.Updated, out.Unchanged = res.Created, res.Updated, res.Unchanged
 	web.Audit(c, "service_items", fmt.Sprintf("导入服务事项「%s」：新增 %d，更新 %d，未变 %d，有误 %d",
-		up.name, out.Created, out.Updated, out.Unchanged, out.Invalid))
-	if errBook.Len() == 0 {
-		c.JSON(http.StatusOK, out)
-		return
-	}
-	for k, n := range map[string]int{headerImportCreated: out.Created, headerImportUpdated: out.Updated,
-		headerImportUnchanged: out.Unchanged, headerImportInvalid: out.Invalid} {
-		c.Header(k, strconv.Itoa(n))
-	}
-	setDownload(c, xlsxType, "attachment", "中介服务事项导入错误.xlsx")
-	c.Data(http.StatusOK, xlsxType, errBook.Bytes())
+		name, out.Created, out.Updated, out.Unchanged, out.Invalid))
+	answerImport(c, out, errBook, "中介服务事项导入错误.xlsx", map[string]string{
+		headerImportCreated: strconv.Itoa(out.Created), headerImportUpdated: strconv.Itoa(out.Updated),
+		headerImportUnchanged: strconv.Itoa(out.Unchanged), headerImportInvalid: strconv.Itoa(out.Invalid)})
 }

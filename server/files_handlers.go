@@ -73,6 +73,11 @@ func (h *handlers) getFile(c *gin.Context) {
 		return
 	}
 	defer rc.Close()
+	sendFile(c, m, rc)
+}
+
+// sendFile answers with a stored file, shown inline, read from rc.
+func sendFile(c *gin.Context, m files.Meta, rc io.Reader) {
 	setDownload(c, m.ContentType, "inline", m.Name)
 	c.Header("Content-Length", strconv.FormatInt(m.Size, 10))
 	c.Header("Cache-Control", "private, no-cache")

@@ -130,16 +130,10 @@ func (h *handlers) reviewAnnouncement(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	if err := required(req.Approve, "approve", "请选择通过（true）或退回（false）"); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	verb := "退回选取公告"
-	if *req.Approve {
-		verb = "审核通过选取公告"
-	}
-	p, err := h.Hall.ReviewAnnouncement(c, hallActor(c), c.Param("id"), *req.Approve, req.Note)
-	hallReply(c, verb, p, err)
+	projectDecision(c, yesNo{"approve", "请选择通过（true）或退回（false）", "审核通过选取公告", "退回选取公告"}, req.Approve,
+		func(approve bool) (hall.Project, error) {
+			return h.Hall.ReviewAnnouncement(c, hallActor(c), c.Param("id"), approve, req.Note)
+		})
 }
 
 func (h *handlers) decideObjection(c *gin.Context) {
@@ -147,16 +141,10 @@ func (h *handlers) decideObjection(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	if err := required(req.Upheld, "upheld", "请选择质疑成立（true）或不成立（false）"); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	verb := "处理质疑：不成立"
-	if *req.Upheld {
-		verb = "处理质疑：成立"
-	}
-	p, err := h.Hall.DecideObjection(c, hallActor(c), c.Param("id"), *req.Upheld, req.Note)
-	hallReply(c, verb, p, err)
+	projectDecision(c, yesNo{"upheld", "请选择质疑成立（true）或不成立（false）", "处理质疑：成立", "处理质疑：不成立"}, req.Upheld,
+		func(upheld bool) (hall.Project, error) {
+			return h.Hall.DecideObjection(c, hallActor(c), c.Param("id"), upheld, req.Note)
+		})
 }
 
 // signContract records the owner's contract; its scan is a file the

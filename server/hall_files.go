@@ -1,9 +1,6 @@
 package server
 
 import (
-	"fmt"
-	"io"
-	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -60,12 +57,5 @@ func (h *handlers) projectFile(c *gin.Context, pick func(hall.Project) string) {
 		return
 	}
 	defer rc.Close()
-	setDownload(c, m.ContentType, "inline", m.Name)
-	c.Header("Content-Length", strconv.FormatInt(m.Size, 10))
-	c.Header("Cache-Control", "private, no-cache")
-	c.Status(http.StatusOK)
-	if _, err := io.Copy(c.Writer, rc); err != nil {
-		web.Classify(c, fmt.Errorf("send file %s: %w", m.ID, err))
-		c.Abort()
-	}
+	sendFile(c, m, rc)
 }

@@ -92,14 +92,24 @@ func (h *handlers) projectVerification(c *gin.Context) {
 	}
 }
 
-func (h *handlers) createProject(c *gin.Context) {
+// bindProjectInput reads a project draft from the body; false when the
+// answer has been sent.
+func bindProjectInput(c *gin.Context) (hall.ProjectInput, bool) {
 	var req projectRequest
 	if !bindJSON(c, &req) {
-		return
+		return hall.ProjectInput{}, false
 	}
 	in, err := req.input()
 	if err != nil {
 		web.Fail(c, err)
+		return hall.ProjectInput{}, false
+	}
+	return in, true
+}
+
+func (h *handlers) createProject(c *gin.Context) {
+	in, ok := bindProjectInput(c)
+	if !ok {
 		return
 	}
 	pr := web.PrincipalOf(c)
@@ -108,13 +118,8 @@ func (h *handlers) createProject(c *gin.Context) {
 }
 
 func (h *handlers) updateProject(c *gin.Context) {
-	var req projectRequest
-	if !bindJSON(c, &req) {
-		return
-	}
-	in, err := req.input()
-	if err != nil {
-		web.Fail(c, err)
+	in, ok := bindProjectInput(c)
+	if !ok {
 		return
 	}
 	p, err := h.Hall.Update(c, hallActor(c), c.Param("id"), in)
@@ -127,6 +132,25 @@ func projectMove(verb string, move func(context.Context, registry.Actor, string)
 		p, err := move(c, hallActor(c), c.Param("id"))
 		hallReply(c, verb, p, err)
 	}
+}
+
+// yesNo names a yes-or-no decision on a project: the request field that
+// carries it, the message when it is missing, and the audit verbs.
+type yesNo struct{ field, missing, yes, no string }
+
+// projectDecision is a yes-or-no decision on a project: choice (the
+// request's d.field) must be given, and decide makes it.
+func projectDecision(c *gin.Context, d yesNo, choice *bool, decide func(bool) (hall.Project, error)) {
+	if err := required(choice, d.field, d.missing); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	verb := d.no
+	if *choice {
+		verb = d.yes
+	}
+	p, err := decide(*choice)
+	hallReply(c, verb, p, err)
 }
 
 // projectReason is a state change with a reason (kept on the timeline).
@@ -164,16 +188,10 @@ func (h *handlers) decideDelivery(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	if err := required(req.Accept, "accept", "请选择验收通过（true）或退回修改（false）"); err != nil {
-		web.Fail(c, err)
-		return
-	}
-	verb := "退回服务成果"
-	if *req.Accept {
-		verb = "验收通过服务成果"
-	}
-	p, err := h.Hall.DecideDelivery(c, hallActor(c), c.Param("id"), *req.Accept, req.Reason)
-	hallReply(c, verb, p, err)
+	projectDecision(c, yesNo{"accept", "请选择验收通过（true）或退回修改（false）", "验收通过服务成果", "退回服务成果"}, req.Accept,
+		func(accept bool) (hall.Project, error) {
+			return h.Hall.DecideDelivery(c, hallActor(c), c.Param("id"), accept, req.Reason)
+		})
 }
 
 func (h *handlers) evaluateProject(c *gin.Context) {

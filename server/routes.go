@@ -14,6 +14,7 @@ import (
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
+	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -27,6 +28,7 @@ type Deps struct {
 	Files    *files.Service
 	Hall     *hall.Service
 	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
+	Reports  *reports.Service // Excel exports and the monthly report
 	Ping     func(context.Context) error
 	Version  string
 	// Now is the clock for validity checks (time.Now when nil).
@@ -46,6 +48,7 @@ const (
 	tagDirectory = "中介机构名录"
 	tagFiles     = "文件"
 	tagOrg       = "我的单位"
+	tagReports   = "报表与导出"
 )
 
 // Register declares every API route on app. Access is checked, CSRF is
@@ -385,6 +388,35 @@ func Register(app *web.App, d Deps) {
 		{Method: get, Path: "/api/v1/supervision/dashboard", Access: supervisors, Tag: tagWatch,
 			Summary: "监管驾驶舱：在册机构信用等级分布、本月各方式选取数、节资率与按期交付率（万分比）、投诉和未关闭预警统计；可按地区、月份筛选",
 			In:      dashboardQuery{Region: "6201", Month: "2026-11"}, Out: exampleDashboard, Handler: h.dashboard},
+
+		// Reports: Excel exports (streamed, or a background task over 20,000 rows) and the monthly report.
+		{Method: get, Path: "/api/v1/exports/projects.xlsx", Access: supervisors, Tag: tagReports, Action: reports.KindProjects.Action(),
+			Summary: "导出选取项目与结果 Excel（筛选条件同项目列表，另有 funding、month）；超过 2 万行时返回 202 和后台导出任务",
+			In:      exportFilterQuery{Region: "6201", Month: "2026-11"}, Out: xlsx, Handler: h.export(reports.KindProjects)},
+		{Method: get, Path: "/api/v1/exports/scores.xlsx", Access: supervisors, Tag: tagReports, Action: reports.KindScores.Action(),
+			Summary: "导出信用评分 Excel：评分汇总表和加减分明细表（region、grade）；超过 2 万家机构时返回 202 和后台导出任务",
+			In:      exportFilterQuery{Grade: "D"}, Out: xlsx, Handler: h.export(reports.KindScores)},
+		{Method: get, Path: "/api/v1/exports/complaints.xlsx", Access: supervisors, Tag: tagReports, Action: reports.KindComplaints.Action(),
+			Summary: "导出投诉办理情况 Excel（state、target、month；不含公众投诉人电话）；超过 2 万行时返回 202 和后台导出任务",
+			In:      exportFilterQuery{State: "substantiated"}, Out: xlsx, Handler: h.export(reports.KindComplaints)},
+		{Method: get, Path: "/api/v1/exports/alerts.xlsx", Access: supervisors, Tag: tagReports, Action: reports.KindAlerts.Action(),
+			Summary: "导出电子监察预警 Excel（status、level）；超过 2 万行时返回 202 和后台导出任务",
+			In:      exportFilterQuery{Status: "all", Level: "red"}, Out: xlsx, Handler: h.export(reports.KindAlerts)},
+		{Method: get, Path: "/api/v1/exports/sanctions.xlsx", Access: supervisors, Tag: tagReports, Action: reports.KindSanctions.Action(),
+			Summary: "导出处理记录 Excel（agency_id、active）；超过 2 万行时返回 202 和后台导出任务",
+			In:      exportFilterQuery{Active: "true"}, Out: xlsx, Handler: h.export(reports.KindSanctions)},
+		{Method: get, Path: "/api/v1/exports/audit.xlsx", Access: supervisors, Tag: tagReports, Action: reports.KindAudit.Action(),
+			Summary: "导出审计日志 Excel（actor、action、from、to），按记录序号排列；超过 2 万行时返回 202 和后台导出任务",
+			In:      exportFilterQuery{Actor: "reg1", From: "2026-11-01", To: "2026-11-30"}, Out: xlsx, Handler: h.export(reports.KindAudit)},
+		{Method: get, Path: "/api/v1/exports/tasks", Access: supervisors, Tag: tagReports,
+			Summary: "本人最近的后台导出任务（保留 24 小时）", Out: []exportTaskDTO{exampleExportTask}, Handler: h.exportTasks},
+		{Method: get, Path: "/api/v1/exports/tasks/:id", Access: supervisors, Tag: tagReports,
+			Summary: "后台导出任务的状态和进度（仅发起人可见）；完成后给出下载地址", Out: exampleExportTask, Handler: h.exportTask},
+		{Method: get, Path: "/api/v1/exports/tasks/:id/file", Access: supervisors, Tag: tagReports, Action: "export.download",
+			Summary: "下载后台导出生成的 Excel 文件（仅发起人；生成后保留 24 小时）", Out: xlsx, Handler: h.exportTaskFile},
+		{Method: get, Path: "/api/v1/reports/monthly.xlsx", Access: supervisors, Tag: tagReports, Action: reports.MonthlyAction,
+			Summary: "月度运行报告 Excel：运行指标（含选取方式柱状图、信用等级饼图、近 12 个月按期率折线图）及按选取方式、服务事项、地区等分表",
+			In:      monthlyQuery{Month: "2026-11", Region: "620100"}, Out: xlsx, Handler: h.monthlyReport},
 
 		// Admins: the rule table.
 		{Method: put, Path: "/api/v1/admin/credit/rules/:id", Access: admin, Tag: tagAdmin, Action: "credit.rule_update",

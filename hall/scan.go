@@ -1,0 +1,18 @@
+package hall
+
+// Each calls fn with every project of the read model under its read lock,
+// without first copying the whole set as All does, so batch work over many
+// projects (exports, reports) keeps memory flat. fn must be quick, must not
+// keep p and must not call the hall service. Callers must not modify p.
+func (s *Service) Each(fn func(p *Project)) {
+	s.cache.mu.RLock()
+	defer s.cache.mu.RUnlock()
+	var p Project // one copy reused: fn's argument escapes, a fresh one per project would be garbage
+	for _, p = range s.cache.byID {
+		fn(&p)
+	}
+}
+
+// Peek returns a project from the read model only: no storage read and no
+// lazy state change (Get may open a project whose time has come).
+func (s *Service) Peek(id string) (Project, bool) { return s.cache.get(id) }
