@@ -215,5 +215,12 @@ func Verify(ctx context.Context, store Store) (Verification, error) {
 		}
 		prev = r.Hash
 	}
+	// The head is advanced only after its record is written, so a head
+	// beyond the last record means records at the end were removed.
+	if head, _, err := store.Head(ctx); err != nil {
+		return Verification{}, err
+	} else if head > maxSeq {
+		return Verification{Count: maxSeq, BrokenAt: maxSeq + 1, Reason: "记录缺失（链尾记录被删除）"}, nil
+	}
 	return Verification{Count: maxSeq}, nil
 }

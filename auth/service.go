@@ -246,6 +246,13 @@ func (s *Service) recordIPFailure(ip string, now time.Time) {
 	s.ipMu.Lock()
 	defer s.ipMu.Unlock()
 	s.ipFailures[ip] = append(s.ipFailures[ip], now)
+	if len(s.ipFailures) > 10000 { // addresses that never come back would otherwise stay forever
+		for addr, times := range s.ipFailures {
+			if len(times) == 0 || now.Sub(times[len(times)-1]) >= FailureWindow {
+				delete(s.ipFailures, addr)
+			}
+		}
+	}
 }
 
 // Logout ends the session of a cookie value.

@@ -44,6 +44,7 @@ func TestAuditTamperingInTheDatabaseIsDetected(t *testing.T) {
 		{"hash replaced", 3, set("hash", audit.GenesisHash), 3, "记录内容已被修改"},
 		{"record deleted", 7, nil, 7, "记录缺失"},
 		{"first record deleted", 1, nil, 1, "记录缺失"},
+		{"last record deleted", n, nil, n, "记录缺失（链尾记录被删除）"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
