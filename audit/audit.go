@@ -187,6 +187,10 @@ func (v Verification) OK() bool { return v.BrokenAt == 0 }
 // broken link: a missing sequence number, a previous hash that does not
 // match, or a record whose content no longer matches its hash.
 func Verify(ctx context.Context, store Store) (Verification, error) {
+	head, _, err := store.Head(ctx)
+	if err != nil {
+		return Verification{}, err
+	}
 	var all []Record
 	if err := store.Each(ctx, func(r Record) error { all = append(all, r); return nil }); err != nil {
 		return Verification{}, err
@@ -215,11 +219,11 @@ func Verify(ctx context.Context, store Store) (Verification, error) {
 		}
 		prev = r.Hash
 	}
-	// The head is advanced only after its record is written, so a head
-	// beyond the last record means records at the end were removed.
-	if head, _, err := store.Head(ctx); err != nil {
-		return Verification{}, err
-	} else if head > maxSeq {
+	// The head is advanced only after its record is written, and it was
+	// read before the walk, so a head beyond the last record walked means
+	// records at the end were removed (appends during the walk only add
+	// records after the head).
+	if head > maxSeq {
 		return Verification{Count: maxSeq, BrokenAt: maxSeq + 1, Reason: "记录缺失（链尾记录被删除）"}, nil
 	}
 	return Verification{Count: maxSeq}, nil
