@@ -583,4 +583,8 @@ func TestDirectoryShowsGradesAndRecommends(t *testing.T) {
 	if strings.Contains(anon.get("/agencies?grade=D").Body, "信用 A 级") {
 		t.Fatal("the grade filter must hide other grades")
 	}
+	kept := anon.get("/agencies?item=HP-001&stage=" + url.QueryEscape("规划报建")).Body
+	if !strings.Contains(kept, `value="HP-001" selected`) || !strings.Contains(kept, `value="规划报建" selected`) {
+		t.Fatal("the item and stage filters keep the chosen values")
+	}
 }

@@ -164,7 +164,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (string
 	if s.ipBlocked(ip, now) {
 		return "", Session{}, User{}, errIPLimit
 	}
-	th, err := s.store.UpdateThrottle(ctx, login, func(t *Throttle) error { return nil })
+	th, err := s.store.GetThrottle(ctx, login) // a read: a login writes only when it fails
 	if err != nil {
 		return "", Session{}, User{}, err
 	}

@@ -30,6 +30,8 @@ type Store interface {
 	DeleteToken(ctx context.Context, id string) error
 	TouchToken(ctx context.Context, id string, at func(*APIToken) error) error
 
+	// GetThrottle reads the throttle record of key (empty when there is none).
+	GetThrottle(ctx context.Context, key string) (Throttle, error)
 	// UpdateThrottle creates the throttle record of key if needed and applies fn.
 	UpdateThrottle(ctx context.Context, key string, fn func(*Throttle) error) (Throttle, error)
 }

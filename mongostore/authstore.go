@@ -7,6 +7,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/auth"
 )
 
@@ -255,6 +256,14 @@ func (a *AuthStore) TouchToken(ctx context.Context, id string, fn func(*auth.API
 		return nil
 	})
 	return err
+}
+
+func (a *AuthStore) GetThrottle(ctx context.Context, key string) (auth.Throttle, error) {
+	d, err := getDoc[throttleDoc](ctx, a.s, collThrottles, key, "登录记录")
+	if apperr.Is(err, apperr.KindNotFound) {
+		return auth.Throttle{Key: key}, nil
+	}
+	return auth.Throttle{Key: key, Failures: d.Failures, LockedUntil: d.LockedUntil}, err
 }
 
 func (a *AuthStore) UpdateThrottle(ctx context.Context, key string, fn func(*auth.Throttle) error) (auth.Throttle, error) {

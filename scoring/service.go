@@ -170,9 +170,13 @@ func (s *Service) FileComplaint(ctx context.Context, who registry.Actor, in Comp
 		v.Field("evidence", "证据材料最多 10 个文件")
 	}
 	var targetName string
-	if in.ProjectID != "" && in.TargetKind == "owner" {
-		// A complaint against an owner may name only the project.
-		if p, err := s.Hall.Get(ctx, s.system, in.ProjectID); err == nil {
+	if in.ProjectID != "" {
+		p, err := s.Hall.Get(ctx, s.system, in.ProjectID)
+		switch {
+		case err != nil:
+			v.Field("project_id", "项目不存在")
+		case in.TargetKind == "owner":
+			// A complaint against an owner may name only the project.
 			in.TargetID, targetName = p.OwnerOrg, p.OwnerName
 		}
 	}
@@ -193,14 +197,6 @@ func (s *Service) FileComplaint(ctx context.Context, who registry.Actor, in Comp
 		}
 	default:
 		v.Field("target_kind", "被投诉对象应为中介机构或项目业主")
-	}
-	if in.ProjectID != "" {
-		if p, err := s.Hall.Get(ctx, s.system, in.ProjectID); err != nil {
-			v.Field("project_id", "项目不存在")
-		} else if in.TargetKind == "owner" {
-			targetName = p.OwnerName
-			in.TargetID = p.OwnerOrg
-		}
 	}
 	if err := v.OrNil(); err != nil {
 		return Complaint{}, err
