@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ type config struct {
 	BlobURL       string
 	QuoteKeyFile  string
 	ReviewRegions string
+	OCDSPrefix    string
 }
 
 // reviewRegions parses --review-regions.
@@ -83,13 +85,20 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 	str(&cfg.Region, "region", "AGENCYHALL_REGION", "620100", "平台所在行政区划代码")
 	str(&cfg.QuoteKeyFile, "quote-key-file", "AGENCYHALL_QUOTE_KEY_FILE", "", "密封报价密钥文件（AES-256）；为空时为 <data-dir>/keys/quote.key，首次启动自动生成（权限 0600）")
 	str(&cfg.ReviewRegions, "review-regions", "AGENCYHALL_REVIEW_REGIONS", "", "公告须经监管部门审核后才开放报名的行政区划代码，逗号分隔（为空则发布即开放）")
+	str(&cfg.OCDSPrefix, "ocds-prefix", "AGENCYHALL_OCDS_PREFIX", "ocds-zjcs00", "开放数据 OCDS 标识前缀（向 Open Contracting Partnership 登记的 ocds-xxxxxx）")
 	str(&cfg.BlobURL, "blob-url", "AGENCYHALL_BLOB_URL", "", "上传文件存储地址；为空时为 <data-dir>/files，s3://… 为 S3 兼容存储")
 	return fs
 }
 
+// ocdsPrefix is the form of prefixes the Open Contracting Partnership assigns.
+var ocdsPrefix = regexp.MustCompile(`^ocds-[a-z0-9]{6}$`)
+
 func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format 应为 text 或 json，而不是 %q", c.LogFormat)
+	}
+	if !ocdsPrefix.MatchString(c.OCDSPrefix) {
+		return fmt.Errorf("--ocds-prefix 应为 ocds- 加 6 位小写字母或数字（向 Open Contracting Partnership 登记），而不是 %q", c.OCDSPrefix)
 	}
 	if c.DB == "" || strings.ContainsAny(c.DB, `/\. "$`) {
 		return fmt.Errorf("--db 数据库名无效: %q", c.DB)

@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	var sched *jobs.Scheduler // built below: its jobs report to the app's metrics
 	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now,
-		jobs: func() *jobs.Scheduler { return sched }})
+		baseURL: cfg.BaseURL, ocdsPrefix: cfg.OCDSPrefix, jobs: func() *jobs.Scheduler { return sched }})
 
 	adminPassword := getenv("AGENCYHALL_ADMIN_PASSWORD")
 	var logins []demo.Login

@@ -18,6 +18,7 @@ import (
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore"
+	"github.com/agencyhall/agencyhall/ocds"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
@@ -165,6 +166,8 @@ type appOptions struct {
 	secureCookies bool
 	siteName      string
 	region        string
+	baseURL       string // external address for links in open data
+	ocdsPrefix    string // OCID prefix of the open-data feed
 	now           func() time.Time
 	jobs          func() *jobs.Scheduler // the scheduler once serve has started it (the admins' jobs page)
 }
@@ -173,6 +176,16 @@ type appOptions struct {
 // engine, so every route goes through the same access declarations.
 func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 	app := web.New(web.Config{Auth: svc.auth, Audit: svc.audit, Logger: o.log, SecureCookies: o.secureCookies, Now: o.now})
+	now := o.now
+	if now == nil {
+		now = time.Now
+	}
+	prefix := o.ocdsPrefix
+	if prefix == "" {
+		prefix = "ocds-zjcs00"
+	}
+	feed := &ocds.Feed{Builder: ocds.Builder{Prefix: prefix, Name: svc.registry.Directory().Name}, Projects: svc.hall,
+		Now: now, Settle: ocds.DefaultSettle}
 	server.Register(app, server.Deps{
 		Auth:     svc.auth,
 		Audit:    svc.audit,
@@ -182,6 +195,9 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Hall:     svc.hall,
 		Scoring:  svc.scoring,
 		Reports:  svc.reports,
+		OCDS:     feed,
+		BaseURL:  o.baseURL,
+		SiteName: o.siteName,
 		Ping:     store.Ping,
 		Version:  version(),
 	})

@@ -3,6 +3,7 @@ package hall
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // projects is the in-memory read model of every project (DESIGN.md §3):
@@ -12,6 +13,7 @@ import (
 type projects struct {
 	mu   sync.RWMutex
 	byID map[string]Project
+	gen  atomic.Int64 // bumped on every change, so derived views know when to rebuild
 }
 
 func (m *projects) put(p Project) {
@@ -24,6 +26,7 @@ func (m *projects) put(p Project) {
 		return // never replace a newer state with an older one
 	}
 	m.byID[p.ID] = p
+	m.gen.Add(1)
 }
 
 func (m *projects) get(id string) (Project, bool) {

@@ -16,3 +16,7 @@ func (s *Service) Each(fn func(p *Project)) {
 // Peek returns a project from the read model only: no storage read and no
 // lazy state change (Get may open a project whose time has come).
 func (s *Service) Peek(id string) (Project, bool) { return s.cache.get(id) }
+
+// Generation changes whenever the read model does: views derived from
+// every project (the open-data feed) rebuild only when it moved.
+func (s *Service) Generation() int64 { return s.cache.gen.Load() }

@@ -80,6 +80,17 @@ func (d *Directory) Put(a Agency) {
 	d.dirty = true
 }
 
+// Name is an agency's registered name, for listings that hold only its ID.
+func (d *Directory) Name(id string) (string, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	e, ok := d.entries[id]
+	if !ok {
+		return "", false
+	}
+	return e.agency.Profile.Name, true
+}
+
 // orderings returns the cached orderings, rebuilding them after writes.
 // Callers hold the read lock.
 func (d *Directory) orderings() (byName, byNewest []*dirEntry) {

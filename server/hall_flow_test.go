@@ -171,6 +171,11 @@ func TestHallRandomDrawEndToEnd(t *testing.T) {
 			t.Errorf("audit %s: target %q", a, actions[a])
 		}
 	}
+
+	// The whole life is in the open-data feed, release by release.
+	h.clk.set(bj("2026-12-09 08:05"))
+	checkOCDSFeed(t, anon, p.ID, []string{"tender", "tenderUpdate", "award", "awardUpdate", "contract", "implementation",
+		"implementationUpdate", "implementationUpdate"})
 }
 
 func mustHex(t *testing.T, s string) []byte {

@@ -17,6 +17,7 @@ import (
 	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/ocds"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
 )
@@ -66,6 +67,8 @@ func (c hallCatalog) Get(_ context.Context, code string) (registry.ServiceItem, 
 
 const hallItem = "LX-001"
 
+const testOCDSPrefix = "ocds-test01"
+
 func newHallEnv(t *testing.T) *hallEnv {
 	t.Helper()
 	h := &hallEnv{env: newEnv(t), clk: &hallClock{}, ags: hallAgencies{}}
@@ -80,6 +83,7 @@ func newHallEnv(t *testing.T) *hallEnv {
 		Sealer: sealer, Now: h.clk.now})
 	h.app = web.New(web.Config{Auth: h.auth, Audit: h.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	Register(h.app, Deps{Auth: h.auth, Audit: h.audit, Catalog: h.catalog, Registry: h.registry, Files: h.files, Hall: h.hall,
+		OCDS:    &ocds.Feed{Builder: ocds.Builder{Prefix: testOCDSPrefix}, Projects: h.hall, Now: h.clk.now, Settle: ocds.DefaultSettle},
 		Version: "test", Ping: h.store.Ping})
 	return h
 }

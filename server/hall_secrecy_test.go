@@ -73,10 +73,13 @@ func TestHallSealedQuoteSecrecy(t *testing.T) {
 	if err != nil || len(stored.Secret) != 64 {
 		t.Fatalf("stored secret: %v", err)
 	}
-	secrets := []string{stored.Secret, fmt.Sprint(replaced)}
+	// Amounts in fen (the API) and in yuan (pages, open data).
+	yuan := func(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
+	secrets := []string{stored.Secret, fmt.Sprint(replaced), yuan(replaced)}
 	for _, a := range amounts {
-		secrets = append(secrets, fmt.Sprint(a))
+		secrets = append(secrets, fmt.Sprint(a), yuan(a))
 	}
+	feed, record := "/api/v1/ocds/releases", "/api/v1/ocds/records/"+testOCDSPrefix+"-"+p.ID
 	checkSealed := func(when string) {
 		t.Helper()
 		reads := []struct {
@@ -91,6 +94,7 @@ func TestHallSealedQuoteSecrecy(t *testing.T) {
 			{"admin", admin, base}, {"admin", admin, "/api/v1/projects"}, {"admin", admin, "/api/v1/audit?page_size=100"},
 			{"agency", agents[1], base}, {"agency", agents[1], "/api/v1/my/signups"}, {"agency", agents[1], "/api/v1/my/opportunities"},
 			{"agency", agents[1], base + "/my-quote"},
+			{"public", anon, feed}, {"public", anon, record},
 		}
 		for _, rd := range reads {
 			res := rd.c.do("GET", rd.path, nil).want(http.StatusOK)
@@ -147,5 +151,18 @@ func TestHallSealedQuoteSecrecy(t *testing.T) {
 	}
 	if d.WinnerID != ids[0] || d.Opening.Outcome.Winner != ids[0] || d.Result.Ranking[0].AgencyID != ids[0] {
 		t.Fatalf("winner %q, want the lowest quote's agency %s", d.WinnerID, ids[0])
+	}
+
+	// Open data: once settled, the award release names the winner at its
+	// quote, and only the winner's quote appears.
+	h.clk.set(bj("2026-12-03 09:32"))
+	body = anon.do("GET", record, nil).want(http.StatusOK).Body.String()
+	if !strings.Contains(body, yuan(amounts[0])) || !strings.Contains(body, ids[0]) {
+		t.Errorf("the record lacks the award to %s at %s: %s", ids[0], yuan(amounts[0]), body)
+	}
+	body = anon.do("GET", feed, nil).want(http.StatusOK).Body.String()
+	mustNotContain(t, "release feed after the opening", body, yuan(replaced), yuan(amounts[1]), yuan(amounts[2]), stored.Secret)
+	if !strings.Contains(body, `"award"`) {
+		t.Errorf("no award release in the feed: %s", body)
 	}
 }

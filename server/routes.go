@@ -13,6 +13,7 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/ocds"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
@@ -29,6 +30,11 @@ type Deps struct {
 	Hall     *hall.Service
 	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
 	Reports  *reports.Service // Excel exports and the monthly report
+	OCDS     *ocds.Feed       // open data: the Open Contracting release feed
+	// BaseURL is the external address for links in open data (the
+	// request's host when empty); SiteName names the publisher.
+	BaseURL  string
+	SiteName string
 	Ping     func(context.Context) error
 	Version  string
 	// Now is the clock for validity checks (time.Now when nil).
@@ -49,6 +55,7 @@ const (
 	tagFiles     = "文件"
 	tagOrg       = "我的单位"
 	tagReports   = "报表与导出"
+	tagOpenData  = "开放数据"
 )
 
 // Register declares every API route on app. Access is checked, CSRF is
@@ -417,6 +424,15 @@ func Register(app *web.App, d Deps) {
 		{Method: get, Path: "/api/v1/reports/monthly.xlsx", Access: supervisors, Tag: tagReports, Action: reports.MonthlyAction,
 			Summary: "月度运行报告 Excel：运行指标（含选取方式柱状图、信用等级饼图、近 12 个月按期率折线图）及按选取方式、服务事项、地区等分表",
 			In:      monthlyQuery{Month: "2026-11", Region: "620100"}, Out: xlsx, Handler: h.monthlyReport},
+
+		// Open data: the Open Contracting Data Standard 1.1 feed.
+		{Method: get, Path: "/api/v1/ocds/releases", Access: public, Tag: tagOpenData,
+			Summary: "OCDS 1.1 发布包：项目公告后每次状态变化一条发布（公告、开启、选取结果、合同、履约），按时间游标分页；报价开启前不公开，最新 1 分钟内的变化稍后出现",
+			In:      ocdsQuery{Since: "2026-11-01", Limit: 100}, Out: exampleReleasePackage, Handler: h.ocdsReleases},
+		{Method: get, Path: "/api/v1/ocds/releases/:id", Access: public, Tag: tagOpenData, Summary: "单条 OCDS 发布",
+			Out: exampleReleasePackage, Handler: h.ocdsRelease},
+		{Method: get, Path: "/api/v1/ocds/records/:ocid", Access: public, Tag: tagOpenData,
+			Summary: "一个项目的 OCDS 记录：全部发布的链接和合并后的最新状态", Out: exampleRecordPackage, Handler: h.ocdsRecord},
 
 		// Admins: the rule table.
 		{Method: put, Path: "/api/v1/admin/credit/rules/:id", Access: admin, Tag: tagAdmin, Action: "credit.rule_update",
