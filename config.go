@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agencyhall/agencyhall/notify"
 	"github.com/agencyhall/agencyhall/registry"
 )
 
@@ -31,6 +32,24 @@ type config struct {
 	QuoteKeyFile  string
 	ReviewRegions string
 	OCDSPrefix    string
+	SMTPURL       string // --smtp-url: where e-mail is sent (none when empty)
+	MailFrom      string // --mail-from
+	// 统一身份认证 (OpenID Connect), config_oidc.go; off without an issuer.
+	OIDCIssuer       string // --oidc-issuer
+	OIDCClientID     string // --oidc-client-id
+	OIDCClientSecret string // --oidc-client-secret
+	OIDCUSCCClaim    string // --oidc-usccclaim
+	OIDCName         string // --oidc-name: the login button
+	OIDCScopes       string // --oidc-scopes
+}
+
+// mailer builds the SMTP sender of --smtp-url and --mail-from; nil when
+// no server is configured (the platform then sends no e-mail).
+func (c *config) mailer() (*notify.SMTPMailer, error) {
+	if strings.TrimSpace(c.SMTPURL) == "" {
+		return nil, nil
+	}
+	return notify.ParseSMTP(strings.TrimSpace(c.SMTPURL), c.MailFrom, c.SiteName)
 }
 
 // reviewRegions parses --review-regions.
@@ -87,6 +106,14 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 	str(&cfg.ReviewRegions, "review-regions", "AGENCYHALL_REVIEW_REGIONS", "", "公告须经监管部门审核后才开放报名的行政区划代码，逗号分隔（为空则发布即开放）")
 	str(&cfg.OCDSPrefix, "ocds-prefix", "AGENCYHALL_OCDS_PREFIX", "ocds-zjcs00", "开放数据 OCDS 标识前缀（向 Open Contracting Partnership 登记的 ocds-xxxxxx）")
 	str(&cfg.BlobURL, "blob-url", "AGENCYHALL_BLOB_URL", "", "上传文件存储地址；为空时为 <data-dir>/files，s3://… 为 S3 兼容存储")
+	str(&cfg.SMTPURL, "smtp-url", "AGENCYHALL_SMTP_URL", "", "发送通知邮件的 SMTP 服务器：smtp://用户:密码@主机:587（STARTTLS）或 smtps://用户:密码@主机:465（TLS）；为空则不发邮件")
+	str(&cfg.MailFrom, "mail-from", "AGENCYHALL_MAIL_FROM", "", "通知邮件的发件人，如 noreply@zjcs.example.gov.cn（配置 --smtp-url 时必填）")
+	str(&cfg.OIDCIssuer, "oidc-issuer", "AGENCYHALL_OIDC_ISSUER", "", "统一身份认证平台（OpenID Connect）的 issuer 地址；为空则只用账号密码登录")
+	str(&cfg.OIDCClientID, "oidc-client-id", "AGENCYHALL_OIDC_CLIENT_ID", "", "在统一身份认证平台登记的 client_id")
+	str(&cfg.OIDCClientSecret, "oidc-client-secret", "AGENCYHALL_OIDC_CLIENT_SECRET", "", "在统一身份认证平台登记的 client_secret（建议用环境变量传入）")
+	str(&cfg.OIDCUSCCClaim, "oidc-usccclaim", "AGENCYHALL_OIDC_USCCCLAIM", oidcDefaultUSCCClaim, "身份令牌中单位统一社会信用代码的声明（claim）名")
+	str(&cfg.OIDCName, "oidc-name", "AGENCYHALL_OIDC_NAME", oidcDefaultName, "登录页上统一身份认证按钮的文字")
+	str(&cfg.OIDCScopes, "oidc-scopes", "AGENCYHALL_OIDC_SCOPES", oidcDefaultScopes, "向统一身份认证平台申请的 scope，空格分隔（总含 openid）")
 	return fs
 }
 
@@ -102,6 +129,12 @@ func (c *config) validate() error {
 	}
 	if c.DB == "" || strings.ContainsAny(c.DB, `/\. "$`) {
 		return fmt.Errorf("--db 数据库名无效: %q", c.DB)
+	}
+	if _, err := c.mailer(); err != nil {
+		return err
+	}
+	if _, err := c.oidcClient(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -38,6 +38,8 @@ const usage = `用法: agencyhall <命令> [参数]
   dump           导出全部数据和文件到一个归档（--out）
   restore        从归档恢复到空数据库（--in）
   verify-draw    按公开算法重算抽取结果（见 docs/DRAW.md）
+  gen            生成测量用数据（--scale city|province|倍数 --seed N），经业务规则写入
+  load           压测：按真实访问比例请求运行中的服务并给出吞吐和延迟分位数
   version        显示版本
 
 每个命令的参数见 agencyhall <命令> -h；参数均可用 AGENCYHALL_* 环境变量设置。
@@ -65,6 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRestore(ctx, args[2:], getenv, stdout, stderr)
 	case "score":
 		return runScore(ctx, args[2:], getenv, stdout, stderr)
+	case "gen":
+		return runGen(ctx, args[2:], getenv, stdout, stderr)
+	case "load":
+		return runLoad(ctx, args[2:], getenv, stdout, stderr)
 	case "verify-draw":
 		return runVerifyDraw(ctx, args[2:], stdout, stderr)
 	case "version":

@@ -43,7 +43,12 @@ type fullApp struct {
 
 func newFullApp(t *testing.T) *fullApp {
 	t.Helper()
-	st := testDB.Store(t)
+	return newFullAppOn(t, testDB.Store(t))
+}
+
+// newFullAppOn is newFullApp on a store the test opened itself.
+func newFullAppOn(t *testing.T, st *mongostore.Store) *fullApp {
+	t.Helper()
 	now := time.Now
 	bucket, err := files.OpenBucket(context.Background(), "", t.TempDir())
 	if err != nil {
@@ -55,7 +60,13 @@ func newFullApp(t *testing.T) *fullApp {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app := newApp(st, svc, appOptions{log: log, siteName: "测试市网上中介服务超市", region: "620100", now: now})
+	// 统一身份认证 on, so its routes are in the declarations the tests walk;
+	// nothing listens at the issuer (no test here logs in through it).
+	oidc, err := (&config{OIDCIssuer: "http://127.0.0.1:1/oidc", OIDCClientID: "agencyhall", BaseURL: "http://agencyhall.test"}).oidcClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newApp(st, svc, appOptions{log: log, siteName: "测试市网上中介服务超市", region: "620100", now: now, oidc: oidc})
 	if err := bootstrapAdmin(context.Background(), svc.auth, testPassword, false, io.Discard); err != nil {
 		t.Fatal(err)
 	}

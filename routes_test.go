@@ -88,6 +88,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		sessions[role] = f.login(login)
 	}
 	var refused, admitted int
+	var forbidden []string // "login target" of each 403: each must be audited
 	for _, r := range f.app.Routes() {
 		target := concretePath(r.Path)
 		for _, role := range append([]auth.Role{""}, auth.Roles...) {
@@ -141,6 +142,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if rec.Code != http.StatusForbidden {
 					t.Errorf("%s: status %d, want 403", where, rec.Code)
 				}
+				forbidden = append(forbidden, roleLogins[role]+" "+target)
 			}
 			if !r.Page && (rec.Code == http.StatusUnauthorized || rec.Code == http.StatusForbidden) && !allowed {
 				var eb web.ErrorBody
@@ -158,7 +160,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("%s session lost during the matrix: %d", role, rec.Code)
 		}
 	}
-	t.Logf("%d routes: %d refusals and %d admissions checked", len(f.app.Routes()), refused, admitted)
+	// Every refusal of a logged-in user is in the audit log, chain intact.
+	recorded := map[string]int{}
+	if err := f.store.Audit().Each(context.Background(), func(r audit.Record) error {
+		if r.Action == web.DeniedAction {
+			recorded[r.ActorID+" "+r.Target]++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range forbidden {
+		if recorded[k] == 0 {
+			t.Errorf("refusal not audited: %s", k)
+		}
+		recorded[k]--
+	}
+	if v, err := audit.Verify(context.Background(), f.store.Audit()); err != nil || !v.OK() {
+		t.Errorf("audit chain after the matrix: %+v %v", v, err)
+	}
+	t.Logf("%d routes: %d refusals (%d of logged-in users, each audited) and %d admissions checked",
+		len(f.app.Routes()), refused, len(forbidden), admitted)
 }
 
 // TestOpenAPIListsEveryRoute fails when a declared route is missing from

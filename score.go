@@ -53,6 +53,9 @@ func runScore(ctx context.Context, args []string, getenv func(string) string, st
 	if err := svc.load(ctx); err != nil {
 		return err
 	}
+	// Progress on stderr (stdout is the result): a long run shows it has
+	// started, and the fault-injection test times its kill points by it.
+	fmt.Fprintf(stderr, "正在计算信用评分（基准时间 %s）…\n", at.In(registry.Shanghai).Format("2006-01-02 15:04"))
 	start := time.Now()
 	n, err := svc.scoring.RunScoring(ctx, at)
 	if err != nil {

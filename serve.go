@@ -15,6 +15,7 @@ import (
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/jobs"
+	"github.com/agencyhall/agencyhall/notify"
 )
 
 // drainTimeout is how long in-flight requests may finish at shutdown.
@@ -51,16 +52,54 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: quoteKey, now: now, reviewRegions: reviewRegions})
+	smtpMailer, err := cfg.mailer()
 	if err != nil {
 		return err
 	}
+	var mailer notify.Mailer // stays nil without --smtp-url: no e-mail
+	if smtpMailer != nil {
+		mailer = smtpMailer
+		log.Info("通知邮件经 SMTP 发送", "smtp", smtpMailer.Redacted(), "from", smtpMailer.From.Address)
+	}
+	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: quoteKey, now: now, reviewRegions: reviewRegions,
+		mailer: mailer, siteName: cfg.SiteName, baseURL: cfg.BaseURL})
+	if err != nil {
+		return err
+	}
+	followChanges := openChangeFeed(ctx, db.store, log) // before the load: nothing between them is missed
 	if err := svc.load(ctx); err != nil {
 		return err
 	}
+	// Events of the last steps before the previous process ended may be
+	// missing (it saves a change, then its events): write them again.
+	if last := svc.hall.LastStepAt(now()); !last.IsZero() {
+		svc.hall.EmitRecent(ctx, last.Add(-hall.ReemitWindow))
+	}
+	if db.embedded != nil { // the only process on this database: an unfinished export is an interrupted one
+		n, err := svc.reports.FailUnfinished(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			log.Warn("后台导出任务因服务重启而中断，已标记为失败", "tasks", n)
+		}
+		if n, err = db.store.Leases().Reset(ctx, now()); err != nil {
+			return err
+		}
+		if n > 0 {
+			log.Warn("上次运行中断的定时任务锁已释放", "leases", n)
+		}
+	}
+	oidcClient, err := cfg.oidcClient() // 统一身份认证: nil without --oidc-issuer
+	if err != nil {
+		return err
+	}
+	if oidcClient != nil {
+		log.Info("统一身份认证登录已开启", "issuer", oidcClient.Issuer(), "callback", strings.TrimRight(cfg.BaseURL, "/")+oidcCallbackPath)
+	}
 	var sched *jobs.Scheduler // built below: its jobs report to the app's metrics
 	app := newApp(db.store, svc, appOptions{log: log, secureCookies: cfg.SecureCookies, siteName: cfg.SiteName, region: cfg.Region, now: now,
-		baseURL: cfg.BaseURL, ocdsPrefix: cfg.OCDSPrefix, jobs: func() *jobs.Scheduler { return sched }})
+		baseURL: cfg.BaseURL, ocdsPrefix: cfg.OCDSPrefix, jobs: func() *jobs.Scheduler { return sched }, oidc: oidcClient})
 
 	adminPassword := getenv("AGENCYHALL_ADMIN_PASSWORD")
 	var logins []demo.Login
@@ -87,11 +126,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 
+	followChanges(ctx, svc)
 	sched, err = newScheduler(db.store, svc, app, now, log)
 	if err != nil {
 		return err
 	}
 	sched.Start()
+	svc.kicker.attach(sched) // events run the message centre's jobs at once
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -118,6 +159,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(drainCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("drain incomplete", "error", err)
 	}
+	svc.kicker.attach(nil)
 	sched.Stop(drainCtx)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"gocloud.dev/blob"
@@ -18,7 +19,9 @@ import (
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore"
+	"github.com/agencyhall/agencyhall/notify"
 	"github.com/agencyhall/agencyhall/ocds"
+	"github.com/agencyhall/agencyhall/oidclogin"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
@@ -38,6 +41,8 @@ type services struct {
 	scoring  *scoring.Service
 	scoreCfg scoring.Config
 	reports  *reports.Service // Excel exports and the monthly report
+	notify   *notify.Service  // 消息中心: notifications, the mail outbox, webhooks
+	kicker   *kicker          // runs the message centre's jobs soon after events
 }
 
 // scoringAt builds a supervision service like the live one but running on now.
@@ -64,6 +69,11 @@ type serviceDeps struct {
 	// reviewRegions are the regions whose announcements a regulator
 	// reviews before they open (--review-regions).
 	reviewRegions []string
+	// mailer sends the message centre's e-mail (nil: none, --smtp-url);
+	// siteName and baseURL go into the mails.
+	mailer   notify.Mailer
+	siteName string
+	baseURL  string
 }
 
 // newServices builds the domain services.
@@ -77,15 +87,22 @@ func newServices(d serviceDeps) (services, error) {
 	// The hall asks supervision for grades and credit scores; supervision
 	// reads the hall's projects. The closures break the construction cycle.
 	var sup *scoring.Service
+	var msg *notify.Service // the hall and supervision tell it of their events
 	calendar := hall.NewCalendar()
 	hallCfg := hall.Config{Store: d.store.Hall(), Agencies: reg, Catalog: catalog, Calendar: calendar, Calendars: d.store.Hall(),
 		Sealer: sealer, Rules: hall.DefaultRules(), Now: d.now, ReviewRegions: regionSet(d.reviewRegions),
-		Grade: func(a string) string { return sup.Grade(a) }, CreditScore: func(a string) int64 { return sup.CreditTenths(a) }}
+		Grade: func(a string) string { return sup.Grade(a) }, CreditScore: func(a string) int64 { return sup.CreditTenths(a) },
+		Observe: func(ctx context.Context, e hall.Event) { msg.ObserveHall(ctx, e) }}
 	hallSvc := hall.NewService(hallCfg)
 	scoreCfg := scoring.Config{Store: d.store.Scoring(), Alerts: d.store.Scoring(), Inspections: d.store.Scoring(),
-		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now}
+		Registry: reg, Hall: hallSvc, Calendar: calendar, Now: d.now,
+		Observe: func(ctx context.Context, e hall.Event) { msg.ObserveScoring(ctx, e) }}
 	sup = scoring.NewService(scoreCfg)
 	reg.Directory().SetGrades(sup.Grade) // grade filter, sort and 推荐 in the directory
+	kick := &kicker{pending: map[string]bool{}}
+	msg = notify.NewService(notify.Config{Store: d.store.Notify(), Directory: d.store.NotifyDirectory(), Hall: hallSvc, Registry: reg,
+		Mailer: d.mailer, SiteName: d.siteName, BaseURL: d.baseURL, Now: d.now, Kick: kick.Kick})
+	reg.SetObserver(msg.ObserveRegistry)
 	fileSvc := files.NewService(d.store.Files(), d.bucket, d.now)
 	return services{
 		auth:     auth.NewService(d.store.Auth(), auth.Options{Now: d.now, BcryptCost: d.bcryptCost}),
@@ -98,8 +115,53 @@ func newServices(d serviceDeps) (services, error) {
 		scoring:  sup,
 		scoreCfg: scoreCfg,
 		reports: reports.NewService(reports.Config{Hall: hallSvc, Scoring: sup, Registry: reg, Audit: d.store.Audit(),
-			Tasks: d.store.ExportTasks(), Blobs: fileSvc, Now: d.now}),
+			Tasks: d.store.ExportTasks(), Blobs: fileSvc, Now: d.now,
+			BackgroundRows: testEnvInt(envTestExportRows), ProgressEvery: testEnvInt(envTestExportProgress)}),
+		notify: msg,
+		kicker: kick,
 	}, nil
+}
+
+// kicker runs a message-centre job soon after an event asks for it,
+// instead of at its next tick: one pending run per job, so a burst of
+// events makes one run. The run takes the job's lease like a scheduled
+// tick; while another run holds it, the kick tries again a few times.
+type kicker struct {
+	mu      sync.Mutex
+	sched   *jobs.Scheduler // nil until serve starts it, and after it stops
+	pending map[string]bool
+}
+
+// attach starts (or, with nil, stops) kicking jobs of a scheduler.
+func (k *kicker) attach(s *jobs.Scheduler) {
+	k.mu.Lock()
+	k.sched = s
+	k.mu.Unlock()
+}
+
+// Kick asks for a run of the job soon.
+func (k *kicker) Kick(job string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.sched == nil || k.pending[job] {
+		return
+	}
+	k.pending[job] = true
+	go func() {
+		time.Sleep(200 * time.Millisecond) // let a burst of events gather
+		k.mu.Lock()
+		delete(k.pending, job)
+		k.mu.Unlock()
+		for try := 0; try < 4; try++ {
+			k.mu.Lock()
+			s := k.sched
+			k.mu.Unlock()
+			if s == nil || s.Tick(context.Background(), job) {
+				return
+			}
+			time.Sleep(2 * time.Second) // the lease is held: a run just ended or is under way
+		}
+	}()
 }
 
 // load fills the in-memory read models from the database.
@@ -138,7 +200,12 @@ func newScheduler(store *mongostore.Store, svc services, app *web.App, now func(
 		jobs.PruneJob(store.Runs(), now),
 		{Name: "export-cleanup", Label: "清理过期导出文件", Spec: "@every 10m", LockFor: 5 * time.Minute, Run: svc.reports.Cleanup},
 	} {
-		if err := s.Add(j); err != nil {
+		if err := s.Add(testJobSpec(j)); err != nil {
+			return nil, err
+		}
+	}
+	for _, j := range svc.notify.Jobs() { // 消息中心
+		if err := s.Add(testJobSpec(j)); err != nil {
 			return nil, err
 		}
 	}
@@ -170,12 +237,14 @@ type appOptions struct {
 	ocdsPrefix    string // OCID prefix of the open-data feed
 	now           func() time.Time
 	jobs          func() *jobs.Scheduler // the scheduler once serve has started it (the admins' jobs page)
+	oidc          *oidclogin.Client      // 统一身份认证 login (--oidc-issuer); nil: password login only
 }
 
 // newApp builds the whole HTTP surface: the JSON API and the pages on one
 // engine, so every route goes through the same access declarations.
 func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
-	app := web.New(web.Config{Auth: svc.auth, Audit: svc.audit, Logger: o.log, SecureCookies: o.secureCookies, Now: o.now})
+	app := web.New(web.Config{Auth: svc.auth, Audit: svc.audit, Logger: o.log, SecureCookies: o.secureCookies, Now: o.now,
+		DataVersion: func() int64 { return store.PublishedVersion() + svc.hall.Generation() }})
 	now := o.now
 	if now == nil {
 		now = time.Now
@@ -195,11 +264,13 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Hall:     svc.hall,
 		Scoring:  svc.scoring,
 		Reports:  svc.reports,
+		Notify:   svc.notify,
 		OCDS:     feed,
 		BaseURL:  o.baseURL,
 		SiteName: o.siteName,
 		Ping:     store.Ping,
 		Version:  version(),
+		Now:      o.now,
 	})
 	adminui.Register(app, adminui.Deps{
 		Auth:     svc.auth,
@@ -210,7 +281,9 @@ func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 		Hall:     svc.hall,
 		Scoring:  svc.scoring,
 		Reports:  svc.reports,
+		Notify:   svc.notify,
 		Jobs:     o.jobs,
+		OIDC:     o.oidc,
 		SiteName: o.siteName,
 		Region:   o.region,
 		Now:      o.now,

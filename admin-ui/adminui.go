@@ -15,6 +15,8 @@ import (
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/jobs"
+	"github.com/agencyhall/agencyhall/notify"
+	"github.com/agencyhall/agencyhall/oidclogin"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
@@ -31,6 +33,9 @@ type Deps struct {
 	Hall     *hall.Service
 	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
 	Reports  *reports.Service // 报表导出: Excel exports and the monthly report
+	Notify   *notify.Service  // 消息中心: notifications, e-mail choices, webhooks
+	// OIDC is the 统一身份认证 login (pages_oidc.go); nil: password login only.
+	OIDC *oidclogin.Client
 	// Jobs returns the scheduler of this process, or nil before it starts
 	// (and in tools and tests without one): the admins' jobs page.
 	Jobs     func() *jobs.Scheduler

@@ -24,6 +24,8 @@ import (
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/jobs"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
+	"github.com/agencyhall/agencyhall/notify"
+	"github.com/agencyhall/agencyhall/oidclogin"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/reports"
 	"github.com/agencyhall/agencyhall/scoring"
@@ -53,6 +55,7 @@ type env struct {
 	Scoring  *scoring.Service // 监管
 	Jobs     *jobs.Scheduler  // the jobs page's scheduler, set by startJobs
 	Reports  *reports.Service // 报表导出
+	Notify   *notify.Service  // 消息中心: told of the hall's, supervision's and the registry's events; no e-mail unless a test sets Notify.Mailer
 	Clock    *testClock       // the site's clock: real time until a test sets it
 }
 
@@ -61,6 +64,10 @@ func newEnv(t *testing.T) *env { return newEnvNamed(t, testSite) }
 // testBackgroundRows is the export size over which the next env's exports
 // run in the background (0: the default).
 var testBackgroundRows int
+
+// testOIDC, when set, configures the next env's 统一身份认证 login; it is
+// given the env's own address, for the callback (pages_oidc_test.go).
+var testOIDC func(siteURL string) *oidclogin.Client
 
 // newEnvNamed runs the site under a deployment name.
 func newEnvNamed(t *testing.T, siteName string) *env {
@@ -80,20 +87,29 @@ func newEnvNamed(t *testing.T, siteName string) *env {
 	t.Cleanup(func() { bucket.Close() })
 	fileSvc := files.NewService(store.Files(), bucket, nil)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet})
 	clock := &testClock{}
 	hallSvc := newTestHall(t, store, reg, catalog, clock)
+	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet, Now: clock.Now, DataVersion: func() int64 { return store.PublishedVersion() + hallSvc.Generation() }})
 	e := &env{t: t}
 	scoringSvc := newTestScoring(t, store, reg, hallSvc, clock)
 	reportSvc := reports.NewService(reports.Config{Hall: hallSvc, Scoring: scoringSvc, Registry: reg, Audit: store.Audit(),
 		Tasks: store.ExportTasks(), Blobs: fileSvc, Now: clock.Now, Logger: quiet, BackgroundRows: testBackgroundRows})
+	msg := notify.NewService(notify.Config{Store: store.Notify(), Directory: store.NotifyDirectory(), Hall: hallSvc, Registry: reg,
+		SiteName: siteName, Now: clock.Now, Logger: quiet, DirectoryTTL: -1})
+	hallSvc.Observe, scoringSvc.Observe = msg.ObserveHall, msg.ObserveScoring
+	reg.SetObserver(msg.ObserveRegistry)
+	ts := httptest.NewUnstartedServer(app)
+	var oidcClient *oidclogin.Client // 统一身份认证, when the test asks for it
+	if testOIDC != nil {
+		oidcClient = testOIDC("http://" + ts.Listener.Addr().String())
+	}
 	adminui.Register(app, adminui.Deps{Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc,
-		Hall: hallSvc, Scoring: scoringSvc, Reports: reportSvc, Jobs: func() *jobs.Scheduler { return e.Jobs }, Now: clock.Now,
-		SiteName: siteName, Region: "620100"})
-	ts := httptest.NewServer(app)
+		Hall: hallSvc, Scoring: scoringSvc, Reports: reportSvc, Notify: msg, Jobs: func() *jobs.Scheduler { return e.Jobs }, Now: clock.Now,
+		SiteName: siteName, Region: "620100", OIDC: oidcClient})
+	ts.Start()
 	t.Cleanup(ts.Close)
 	*e = env{t: t, URL: ts.URL, Auth: authSvc, Audit: auditLog, Catalog: catalog, Registry: reg, Files: fileSvc, App: app,
-		Hall: hallSvc, Scoring: scoringSvc, Reports: reportSvc, Clock: clock}
+		Hall: hallSvc, Scoring: scoringSvc, Reports: reportSvc, Notify: msg, Clock: clock}
 	return e
 }
 

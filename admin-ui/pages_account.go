@@ -22,6 +22,12 @@ type accountPage struct {
 	// and never again: it is not stored, redirected through or flashed.
 	NewSecret string
 	NewToken  auth.APIToken
+	// 统一身份认证 (pages_oidc.go): the identities linked to the account,
+	// shown when a platform is configured or links exist.
+	OIDCLabel     string
+	Identities    []auth.IdentityLink
+	IdentityError string
+	HasPassword   bool // accounts made through the identity platform have none
 }
 
 func (u *ui) loadAccount(c *gin.Context, page *accountPage) error {
@@ -36,6 +42,13 @@ func (u *ui) loadAccount(c *gin.Context, page *accountPage) error {
 		page.Org = org
 	} else if !apperr.Is(err, apperr.KindNotFound) {
 		return err
+	}
+	page.HasPassword = user.PasswordHash != ""
+	if u.OIDC != nil {
+		page.OIDCLabel = u.OIDC.Label()
+		if page.Identities, err = u.Auth.IdentityLinks(ctx, p); err != nil {
+			return err
+		}
 	}
 	page.Tokens, err = u.Auth.ListTokens(ctx, p)
 	if page.Password == nil {
@@ -74,7 +87,11 @@ func (u *ui) changePassword(c *gin.Context) {
 		u.showAccount(c, formStatus(err), accountPage{Password: f})
 		return
 	}
-	web.Audit(c, "user:"+web.PrincipalOf(c).UserID, "修改登录密码")
+	if err := web.KeepCurrentSession(c); err != nil { // the other browsers are logged out
+		web.Fail(c, err)
+		return
+	}
+	web.Audit(c, "user:"+web.PrincipalOf(c).UserID, "修改登录密码（其他会话已全部退出）")
 	u.setFlash(c, "ok", "密码已修改，下次登录请使用新密码")
 	redirect(c, "/account")
 }

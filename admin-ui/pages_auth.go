@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/agencyhall/agencyhall/auth"
+	"github.com/agencyhall/agencyhall/oidclogin"
 	"github.com/agencyhall/agencyhall/web"
 )
 
@@ -15,6 +16,21 @@ import (
 type loginPage struct {
 	Form *form
 	Next string
+	// OIDC is the 统一身份认证 button's text, empty without a platform;
+	// OIDCHref starts that login (keeping next).
+	OIDC, OIDCHref string
+}
+
+// newLoginPage builds the login page's data.
+func (u *ui) newLoginPage(f *form, next string) loginPage {
+	p := loginPage{Form: f, Next: next}
+	if u.OIDC != nil {
+		p.OIDC, p.OIDCHref = u.OIDC.Label(), oidclogin.CookiePath
+		if next != "" {
+			p.OIDCHref += "?next=" + url.QueryEscape(next)
+		}
+	}
+	return p
 }
 
 // afterLogin is where a login without a (valid) next parameter lands.
@@ -31,7 +47,7 @@ func (u *ui) loginForm(c *gin.Context) {
 	}
 	f := newForm()
 	f.Values["login"] = c.Query("login")
-	u.render(c, http.StatusOK, "login", view{Title: "登录", Nav: "login", Data: loginPage{Form: f, Next: next}})
+	u.render(c, http.StatusOK, "login", view{Title: "登录", Nav: "login", Data: u.newLoginPage(f, next)})
 }
 
 func (u *ui) login(c *gin.Context) {
@@ -42,7 +58,7 @@ func (u *ui) login(c *gin.Context) {
 		next = ""
 	}
 	show := func(status int) {
-		u.render(c, status, "login", view{Title: "登录", Nav: "login", Data: loginPage{Form: f, Next: next}})
+		u.render(c, status, "login", view{Title: "登录", Nav: "login", Data: u.newLoginPage(f, next)})
 	}
 	// Empty fields are the visitor's slip, not a failed attempt: they are
 	// not sent to the service, so they do not count towards the lock.

@@ -95,7 +95,9 @@ func capText(p scoring.Points) string {
 func parseTenths(s string) (scoring.Points, bool) {
 	s = strings.TrimSpace(strings.NewReplacer("−", "-", "＋", "+", "－", "-", " ", "").Replace(s))
 	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimLeft(s, "+-")
+	if neg || strings.HasPrefix(s, "+") {
+		s = s[1:] // one sign at most: "+-5" and "--5" are typos, not numbers
+	}
 	v, ok := parseDecimalTenths(s)
 	if !ok {
 		return 0, false

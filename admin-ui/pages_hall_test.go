@@ -167,7 +167,8 @@ func TestProjectPermissions(t *testing.T) {
 	other := e.login("owner-b")
 	wantStatus(t, other.get("/projects/"+id), http.StatusNotFound)
 	wantStatus(t, other.get("/projects/"+id+"/edit"), http.StatusNotFound)
-	wantStatus(t, other.post("/projects/"+id+"/publish", nil), http.StatusForbidden)
+	// Not even a refusal: "forbidden" would confirm that the draft exists.
+	wantStatus(t, other.post("/projects/"+id+"/publish", nil), http.StatusNotFound)
 
 	// Roles are checked before any handler runs.
 	wantStatus(t, agency.post("/projects/"+id+"/publish", nil), http.StatusForbidden)

@@ -39,10 +39,11 @@ func (u *ui) projectFileServe(c *gin.Context) {
 	}
 	defer rc.Close()
 	h := c.Writer.Header()
-	h.Set("Content-Disposition", contentDisposition("inline", m.Name))
+	h.Set("Content-Disposition", contentDisposition("attachment", m.Name))
 	h.Set("Cache-Control", "private, no-store")
 	// Shown as a document of its own: nothing in it may run.
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("X-Content-Type-Options", "nosniff")
 	c.DataFromReader(http.StatusOK, m.Size, m.ContentType, rc, nil)
 }

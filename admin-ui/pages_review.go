@@ -157,6 +157,10 @@ type regAgencyPage struct {
 	CanSuspend bool
 	CanRestore bool
 	AcceptedBy string
+	// CanOpenAccount: a migrated agency without any account yet
+	// (agency_import.go); AccountForm opens its first one.
+	CanOpenAccount bool
+	AccountForm    *form
 }
 
 type regQual struct {
@@ -173,7 +177,7 @@ type versionView struct {
 
 // regForms are the forms of the detail page, one of them shown again with
 // its errors after a failed action.
-type regForms struct{ review, change, status *form }
+type regForms struct{ review, change, status, account *form }
 
 func (u *ui) registryAgency(c *gin.Context) { u.showRegistryAgency(c, http.StatusOK, regForms{}) }
 
@@ -185,8 +189,17 @@ func (u *ui) showRegistryAgency(c *gin.Context, status int, fs regForms) {
 		return
 	}
 	p := regAgencyPage{Agency: a, Listings: u.listingViews(a), ReviewForm: fs.review, ChangeForm: fs.change, StatusForm: fs.status,
-		CanReview: a.Status == registry.StatusPending, CanSuspend: a.Status == registry.StatusActive, CanRestore: a.Status == registry.StatusSuspended}
-	for _, f := range []**form{&p.ReviewForm, &p.ChangeForm, &p.StatusForm} {
+		AccountForm: fs.account,
+		CanReview:   a.Status == registry.StatusPending, CanSuspend: a.Status == registry.StatusActive, CanRestore: a.Status == registry.StatusSuspended}
+	if a.Migration != nil {
+		has, err := u.Auth.OrgHasUsers(ctx, a.ID)
+		if err != nil {
+			web.Fail(c, err)
+			return
+		}
+		p.CanOpenAccount = !has
+	}
+	for _, f := range []**form{&p.ReviewForm, &p.ChangeForm, &p.StatusForm, &p.AccountForm} {
 		if *f == nil {
 			*f = newForm()
 		}
@@ -320,11 +333,12 @@ func (u *ui) serveFile(c *gin.Context) {
 	defer rc.Close()
 	h := c.Writer.Header()
 	h.Set("Content-Type", m.ContentType)
-	h.Set("Content-Disposition", contentDisposition("inline", m.Name))
+	h.Set("Content-Disposition", contentDisposition("attachment", m.Name))
 	h.Set("Cache-Control", "private, no-store")
 	// The file is shown as a document of its own: nothing in it may run,
 	// while the browser's PDF and image viewers still work.
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; object-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'")
 	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("X-Content-Type-Options", "nosniff")
 	c.DataFromReader(http.StatusOK, m.Size, m.ContentType, rc, nil)
 }

@@ -24,7 +24,7 @@ func actorOf(p auth.Principal) registry.Actor {
 	if p.Anonymous() {
 		return registry.Actor{}
 	}
-	return registry.Actor{UserID: p.UserID, OrgID: p.OrgID, Kind: kinds[p.Role]}
+	return registry.Actor{UserID: p.UserID, OrgID: p.OrgID, Kind: kinds[p.Role], Region: p.Region}
 }
 
 // actor is the registry caller of this request.

@@ -27,10 +27,21 @@ type view struct {
 	Sidebar   []navItem
 	SiteName  string
 	User      auth.Principal
-	CSRF      string
+	csrf      func() string // the token is made only for pages with a form: the others stay cacheable
 	Flash     flash
 	RequestID string
+	Unread    int // the visitor's unread notifications (消息 in the top bar)
 	Data      any
+}
+
+// CSRF is the token the page's forms carry, made on first use: a page
+// without a form sets no CSRF cookie and so can be served to every
+// anonymous visitor from the response cache.
+func (v view) CSRF() string {
+	if v.csrf == nil {
+		return ""
+	}
+	return v.csrf()
 }
 
 // navItem is one link of the sidebar.
@@ -82,7 +93,8 @@ func (u *ui) funcs() template.FuncMap {
 	for k, f := range u.hallFuncs() { // 选取大厅
 		m[k] = f
 	}
-	addFuncs(m, supFuncs()) // 监管
+	addFuncs(m, supFuncs())    // 监管
+	addFuncs(m, notifyFuncs()) // 消息中心
 	return m
 }
 
@@ -110,8 +122,9 @@ func (u *ui) render(c *gin.Context, status int, page string, v view) {
 func (u *ui) fillView(c *gin.Context, v *view) {
 	v.SiteName = u.SiteName
 	v.User = web.PrincipalOf(c)
-	v.CSRF = web.CSRFToken(c)
+	v.csrf = func() string { return web.CSRFToken(c) }
 	v.RequestID = web.RequestID(c)
+	v.Unread = u.unread(c, v.User)
 	if v.Flash.Message == "" {
 		v.Flash = u.takeFlash(c)
 	}
@@ -132,6 +145,7 @@ func writePage(c *gin.Context, status int, body []byte) {
 // sidebarFor lists the workspace sections a role may open.
 func sidebarFor(r auth.Role) []navItem {
 	items := []navItem{{"workspace", "工作台", "/workspace"}}
+	items = append(items, notifySidebar(r)...)      // 消息中心
 	items = append(items, hallSidebar(r)...)        // 选取大厅
 	items = append(items, supervisionSidebar(r)...) // 监管
 	items = append(items, reportsSidebar(r)...)     // 报表导出

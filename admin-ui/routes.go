@@ -50,6 +50,11 @@ func (u *ui) routes(app *web.App) {
 		{Method: http.MethodPost, Path: "/registry/agencies/:id/change", Access: supervisors, Summary: "审核信息变更", Action: "agency.change_review", Handler: u.reviewChange},
 		{Method: http.MethodPost, Path: "/registry/agencies/:id/suspend", Access: supervisors, Summary: "暂停中介机构", Action: "agency.suspend", Handler: u.setSuspended(true)},
 		{Method: http.MethodPost, Path: "/registry/agencies/:id/restore", Access: supervisors, Summary: "恢复中介机构", Action: "agency.restore", Handler: u.setSuspended(false)},
+		{Method: http.MethodPost, Path: "/registry/agencies/:id/account", Access: supervisors, Summary: "为迁移机构开通账号", Action: "agency.open_account", Handler: u.openAgencyAccount},
+		{Method: http.MethodGet, Path: "/registry/import", Access: supervisors, Summary: "迁移导入中介机构页", Handler: u.agencyImportForm},
+		{Method: http.MethodPost, Path: "/registry/import", Access: supervisors, Summary: "从 Excel 迁移导入中介机构", Action: "agency.import", Handler: u.importAgencies, MaxBody: importMaxBody},
+		{Method: http.MethodGet, Path: "/registry/import/errors.xlsx", Access: supervisors, Summary: "下载迁移导入错误行", Handler: u.agencyImportErrors},
+		{Method: http.MethodGet, Path: "/registry/import/template.xlsx", Access: supervisors, Summary: "下载中介机构迁移导入模板", Handler: u.agencyImportTemplate},
 
 		{Method: http.MethodGet, Path: "/admin/catalog", Access: admin, Summary: "服务事项管理", Handler: u.adminCatalog},
 		{Method: http.MethodGet, Path: "/admin/catalog/new", Access: admin, Summary: "新增服务事项页", Handler: u.newItemForm},
@@ -87,6 +92,12 @@ func (u *ui) routes(app *web.App) {
 
 	// 报表导出
 	u.exportRoutes(app) // pages_exports.go
+
+	// 消息中心
+	u.notifyRoutes(app) // pages_notify.go
+
+	// 统一身份认证 (only with --oidc-issuer)
+	u.oidcRoutes(app) // pages_oidc.go
 }
 
 // hallRoutes declares the selection hall's pages (选取大厅).

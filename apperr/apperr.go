@@ -95,6 +95,14 @@ func Unavailable(err error) *Error {
 	return &Error{Kind: KindUnavailable, Code: "unavailable", Message: "服务暂时不可用，请稍后再试", Err: err}
 }
 
+// DatabaseUnavailable wraps a database that cannot be reached in time (a
+// network error, a server-selection failure, an operation timeout). Its
+// code is the same "unavailable" as Unavailable's, so clients need one
+// check; the message tells the user it is the database and worth a retry.
+func DatabaseUnavailable(err error) *Error {
+	return &Error{Kind: KindUnavailable, Code: "unavailable", Message: "数据库暂时不可用，请稍后重试", Err: err}
+}
+
 // Invalid starts a validation error; add field messages with Field and
 // return it through OrNil so that an empty one means "valid".
 func Invalid() *Error {

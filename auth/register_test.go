@@ -29,8 +29,8 @@ func TestRegisterValidation(t *testing.T) {
 		{"empty region", func(in *auth.RegisterInput) { in.Region = "" }, map[string]string{"region": "行政区划代码应为 6 位数字"}},
 		{"region with five digits", func(in *auth.RegisterInput) { in.Region = "62010" }, map[string]string{"region": "行政区划代码应为 6 位数字"}},
 		{"unknown province", func(in *auth.RegisterInput) { in.Region = "990100" }, map[string]string{"region": "行政区划代码的省级代码不存在"}},
-		{"phone too long", func(in *auth.RegisterInput) { in.Phone = strings.Repeat("1", 31) }, map[string]string{"phone": "联系人或电话过长"}},
-		{"contact too long", func(in *auth.RegisterInput) { in.Contact = strings.Repeat("王", 51) }, map[string]string{"phone": "联系人或电话过长"}},
+		{"phone too long", func(in *auth.RegisterInput) { in.Phone = strings.Repeat("1", 31) }, map[string]string{"phone": "联系电话过长"}},
+		{"contact too long", func(in *auth.RegisterInput) { in.Contact = strings.Repeat("王", 51) }, map[string]string{"contact": "联系人不能超过 50 个字"}},
 		{"login too short", func(in *auth.RegisterInput) { in.Login = "ab" }, map[string]string{"login": "登录名为 3–32 位小写字母、数字、点、下划线或连字符，以字母或数字开头"}},
 		{"login too long", func(in *auth.RegisterInput) { in.Login = strings.Repeat("a", 33) }, map[string]string{"login": ""}},
 		{"login starting with a hyphen", func(in *auth.RegisterInput) { in.Login = "-alice" }, map[string]string{"login": ""}},
@@ -183,5 +183,40 @@ func TestRegisterDuplicates(t *testing.T) {
 
 	if n, err := f.svc.CountOrgs(f.ctx, ""); err != nil || n != 2 {
 		t.Fatalf("%d organisations (err %v), want 2", n, err)
+	}
+}
+
+// A registration that stopped between the organisation and its first user
+// (the database went away and the undo failed too) does not lock the
+// registrant out: the same registrant's retry finishes it, anyone else
+// still finds the code taken.
+func TestRegisterResumesAHalfWrittenRegistration(t *testing.T) {
+	f := newFixture(t)
+	in := validRegistration(t, "halfway")
+	halfWritten := auth.Org{ID: auth.OrgID(in.Kind, in.USCC), Kind: in.Kind, Name: "旧名称", USCC: in.USCC, Region: in.Region,
+		CreatedAt: f.clock.Now(), Registrant: "halfway"}
+	if err := f.store.Auth().CreateOrg(f.ctx, halfWritten); err != nil {
+		t.Fatal(err)
+	}
+
+	other := validRegistration(t, "someone-else")
+	other.USCC = in.USCC
+	_, _, err := f.svc.Register(f.ctx, other)
+	if e := appErr(t, err, apperr.KindInvalid); e.Fields["uscc"] != "该统一社会信用代码已注册，请联系本单位管理员开通账号" {
+		t.Fatalf("another registrant: %v", e.Fields)
+	}
+
+	u, org, err := f.svc.Register(f.ctx, in)
+	if err != nil {
+		t.Fatalf("the registrant's retry: %v", err)
+	}
+	if u.OrgID != halfWritten.ID || org.Name != in.OrgName {
+		t.Fatalf("user %+v, organisation %+v", u, org)
+	}
+	// Finished: now nobody, the registrant included, registers it again.
+	again := validRegistration(t, "halfway-2")
+	again.USCC = in.USCC
+	if _, _, err := f.svc.Register(f.ctx, again); !apperr.Is(err, apperr.KindInvalid) {
+		t.Fatalf("after it finished: %v", err)
 	}
 }

@@ -110,8 +110,11 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (User, Org, er
 	if msg := registry.ValidateRegion(in.Region); msg != "" {
 		v.Field("region", msg)
 	}
-	if len(in.Phone) > 30 || len([]rune(in.Contact)) > 50 {
-		v.Field("phone", "联系人或电话过长")
+	if len([]rune(in.Contact)) > 50 {
+		v.Field("contact", "联系人不能超过 50 个字")
+	}
+	if len(in.Phone) > 30 {
+		v.Field("phone", "联系电话过长")
 	}
 	s.validateAccount(v, in.Login, in.Name, in.Email, in.Password)
 	if err := v.OrNil(); err != nil {
@@ -128,12 +131,15 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (User, Org, er
 	}
 	now := s.now().UTC()
 	org := Org{ID: OrgID(in.Kind, in.USCC), Kind: in.Kind, Name: in.OrgName, USCC: in.USCC, Region: in.Region,
-		Contact: strings.TrimSpace(in.Contact), Phone: strings.TrimSpace(in.Phone), Email: in.Email, CreatedAt: now}
+		Contact: strings.TrimSpace(in.Contact), Phone: strings.TrimSpace(in.Phone), Email: in.Email, CreatedAt: now,
+		Registrant: in.Login}
 	if err := s.store.CreateOrg(ctx, org); err != nil {
-		if apperr.Is(err, apperr.KindConflict) {
-			return User{}, Org{}, apperr.Invalid().Field("uscc", "该统一社会信用代码已注册，请联系本单位管理员开通账号")
+		if !apperr.Is(err, apperr.KindConflict) {
+			return User{}, Org{}, err
 		}
-		return User{}, Org{}, err
+		if org, err = s.resumeRegistration(ctx, org); err != nil {
+			return User{}, Org{}, err
+		}
 	}
 	u := User{ID: in.Login, OrgID: org.ID, Role: in.Kind.Role(), Name: strings.TrimSpace(in.Name),
 		Email: in.Email, Phone: org.Phone, PasswordHash: hash, CreatedAt: now}
@@ -146,6 +152,42 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (User, Org, er
 		return User{}, Org{}, err
 	}
 	return u, org, nil
+}
+
+// resumeRegistration handles a registration whose organisation exists: it
+// is finished when the same registrant's earlier attempt stopped between
+// the organisation and its first user (the database went away and the
+// undo could not run); otherwise the code is taken.
+func (s *Service) resumeRegistration(ctx context.Context, org Org) (Org, error) {
+	taken := apperr.Invalid().Field("uscc", "该统一社会信用代码已注册，请联系本单位管理员开通账号")
+	has, err := s.orgHasUsers(ctx, org.ID)
+	if err != nil {
+		return Org{}, err
+	}
+	if has {
+		return Org{}, taken
+	}
+	existing, err := s.store.GetOrg(ctx, org.ID)
+	if err != nil {
+		return Org{}, err
+	}
+	switch {
+	case existing.Registrant == "":
+		// A migrated agency: its first account is opened by a regulator.
+		return Org{}, apperr.Invalid().Field("uscc", migratedOrgMessage)
+	case existing.Registrant != org.Registrant:
+		return Org{}, taken
+	}
+	// The same registrant again: take the details of this attempt.
+	return s.store.UpdateOrg(ctx, org.ID, func(o *Org) error {
+		if o.Registrant != org.Registrant {
+			return taken
+		}
+		created := o.CreatedAt
+		*o = org
+		o.CreatedAt = created
+		return nil
+	})
 }
 
 // Errors shown on the login form. One message for a wrong name and a wrong
@@ -457,7 +499,11 @@ func (s *Service) SetUserDisabled(ctx context.Context, p Principal, userID strin
 	return u, nil
 }
 
-// ChangePassword changes the caller's own password.
+// ChangePassword changes the caller's own password and ends every browser
+// session of the account, so a session opened with the old password (a
+// stolen one included) stops working at once. API tokens stay: they are
+// credentials of their own, revoked one by one. The browser that made the
+// change keeps its session through KeepSession.
 func (s *Service) ChangePassword(ctx context.Context, p Principal, oldPw, newPw string) error {
 	u, err := s.store.GetUser(ctx, p.UserID)
 	if err != nil {
@@ -473,8 +519,20 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, oldPw, newPw 
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateUser(ctx, u.ID, func(x *User) error { x.PasswordHash = hash; return nil })
-	return err
+	if _, err = s.store.UpdateUser(ctx, u.ID, func(x *User) error { x.PasswordHash = hash; return nil }); err != nil {
+		return err
+	}
+	return s.store.DeleteUserSessions(ctx, u.ID)
+}
+
+// KeepSession puts back one session after its account's sessions were
+// ended (the browser that changed the password stays logged in). An
+// expired session is not restored.
+func (s *Service) KeepSession(ctx context.Context, sess Session) error {
+	if sess.ID == "" || sess.UserID == "" || !s.now().Before(sess.ExpiresAt) {
+		return nil
+	}
+	return s.store.CreateSession(ctx, sess)
 }
 
 // ListUsers is for admins.

@@ -34,4 +34,11 @@ type Store interface {
 	GetThrottle(ctx context.Context, key string) (Throttle, error)
 	// UpdateThrottle creates the throttle record of key if needed and applies fn.
 	UpdateThrottle(ctx context.Context, key string, fn func(*Throttle) error) (Throttle, error)
+
+	// Links of external identities (统一身份认证) to users, by IdentityLink.ID.
+	CreateIdentityLink(ctx context.Context, l IdentityLink) error // Conflict when the identity is linked already
+	GetIdentityLink(ctx context.Context, id string) (IdentityLink, error)
+	UpdateIdentityLink(ctx context.Context, id string, fn func(*IdentityLink) error) (IdentityLink, error)
+	DeleteIdentityLink(ctx context.Context, id string) error
+	ListIdentityLinks(ctx context.Context, userID string) ([]IdentityLink, error)
 }

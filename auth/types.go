@@ -82,6 +82,11 @@ type Org struct {
 	Phone      string
 	Email      string
 	CreatedAt  time.Time
+	// Registrant is the login a self-registration is creating as the
+	// organisation's first account. Organisations and users are two
+	// documents without a transaction between them: if registration stops
+	// after the first, the same registrant's retry finishes it.
+	Registrant string
 }
 
 // OrgID is the identifier of an owner or agency organisation: one per USCC

@@ -32,7 +32,11 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 	if err := writeStream(&stream, 1000); err != nil {
 		t.Fatal(err)
 	}
-	files := map[string][]byte{"catalog.xlsx": catalog.Bytes(), "stream.xlsx": stream.Bytes()}
+	var agencies bytes.Buffer
+	if err := WriteAgencyTemplate(&agencies); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"catalog.xlsx": catalog.Bytes(), "stream.xlsx": stream.Bytes(), "agencies.xlsx": agencies.Bytes()}
 	var args []string
 	for name, b := range files {
 		p := filepath.Join(dir, name)
@@ -66,6 +70,12 @@ func TestLibreOfficeOpensExports(t *testing.T) {
 	}
 	if !strings.HasPrefix(cat[2], `"001","项目可行性研究报告编制","咨询","立项",`) || !strings.Contains(cat[2], `,"任一","市场调节",30,"是",`) {
 		t.Errorf("catalog first item = %q", cat[2])
+	}
+
+	ag := read("agencies.csv")
+	if len(ag) != 3 || !strings.HasPrefix(ag[1], `"机构名称","统一社会信用代码","注册地区划代码（6 位）",`) ||
+		!strings.Contains(ag[2], `"`+exampleUSCC+`"`) {
+		t.Errorf("agency template:\n%s", strings.Join(ag, "\n"))
 	}
 
 	st := read("stream.csv")

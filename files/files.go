@@ -99,6 +99,9 @@ func (s *Service) Upload(ctx context.Context, org, user, purpose, name string, r
 	if _, ok := allowedTypes[ctype]; !ok {
 		return Meta{}, apperr.Invalid().Field("file", "只支持 PDF、PNG、JPEG 格式的文件（按文件内容识别，不看扩展名）")
 	}
+	if msg := checkContent(ctype, data); msg != "" {
+		return Meta{}, apperr.Invalid().Field("file", msg)
+	}
 	sum := sha256.Sum256(data)
 	m := Meta{ID: newID(), Name: cleanName(name), Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
 		ContentType: ctype, OwnerOrg: org, Purpose: purpose, CreatedBy: user, CreatedAt: s.now().UTC()}
@@ -122,7 +125,7 @@ func (s *Service) Stat(ctx context.Context, who Reader, id string) (Meta, error)
 		return Meta{}, err
 	}
 	if !m.readable(who) {
-		return Meta{}, apperr.NotFound("文件") // do not confirm that it exists
+		return Meta{}, apperr.Hidden("文件") // do not confirm that it exists
 	}
 	return m, nil
 }

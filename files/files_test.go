@@ -40,9 +40,10 @@ func countFiles(t *testing.T, dir string) int {
 }
 
 var (
-	pdf  = append([]byte("%PDF-1.4\n1 0 obj<<>>endobj\n"), bytes.Repeat([]byte("x"), 100)...)
-	png  = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0}, 100)...)
-	jpeg = append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte{1}, 100)...)
+	// Complete files: checkContent refuses truncated ones (content_test.go).
+	pdf  = append(append([]byte("%PDF-1.4\n1 0 obj<<>>endobj\n"), bytes.Repeat([]byte("x"), 100)...), "\n%%EOF\n"...)
+	png  = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x00IEND\xaeB`\x82")
+	jpeg = append(append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte{1}, 100)...), 0xFF, 0xD9)
 	elf  = append([]byte("\x7fELF\x02\x01\x01\x00"), bytes.Repeat([]byte{0}, 100)...)
 )
 

@@ -47,6 +47,9 @@ func (s *Service) Object(ctx context.Context, who registry.Actor, id, reason str
 		return Project{}, apperr.Invalid().Field("reason", "请写明质疑事项和理由（10–2000 字）")
 	}
 	return s.change(ctx, id, func(p *Project, now time.Time) error {
+		if err := concealed(who, p); err != nil {
+			return err
+		}
 		if !isParticipant(p, who.OrgID) {
 			return apperr.Forbidden("只有参与选取的中介机构可以提出质疑")
 		}
@@ -73,6 +76,9 @@ func (s *Service) DecideObjection(ctx context.Context, who registry.Actor, id st
 		return Project{}, apperr.Invalid().Field("note", "请填写处理意见")
 	}
 	return s.change(ctx, id, func(p *Project, now time.Time) error {
+		if err := who.InJurisdiction(p.Region, "项目"); err != nil {
+			return err
+		}
 		if p.State != StateObjection {
 			return apperr.Conflict("no_objection", "该项目没有待处理的质疑")
 		}
@@ -148,7 +154,13 @@ func (s *Service) Abandon(ctx context.Context, who registry.Actor, id, reason st
 		return Project{}, apperr.Invalid().Field("reason", "请填写放弃原因")
 	}
 	return s.change(ctx, id, func(p *Project, now time.Time) error {
-		if p.Winner != who.OrgID || (p.State != StatePublicity && p.State != StateContracting) {
+		if err := concealed(who, p); err != nil {
+			return err
+		}
+		if p.Winner != who.OrgID {
+			return apperr.Forbidden("只有中选机构可以放弃")
+		}
+		if p.State != StatePublicity && p.State != StateContracting {
 			return apperr.Conflict("not_winner", "只有待签约的中选机构可以放弃")
 		}
 		step(p, now, who.UserID, who.OrgID, EventAbandoned, reason)
@@ -267,6 +279,9 @@ func (s *Service) Deliver(ctx context.Context, who registry.Actor, id, fileID st
 		return Project{}, apperr.Invalid().Field("file", "请上传服务成果文件")
 	}
 	return s.change(ctx, id, func(p *Project, now time.Time) error {
+		if err := concealed(who, p); err != nil {
+			return err
+		}
 		if who.Kind != registry.ActorAgency || p.Winner != who.OrgID {
 			return apperr.Forbidden("只有中选机构可以提交服务成果")
 		}
@@ -353,6 +368,9 @@ func (s *Service) Respond(ctx context.Context, who registry.Actor, id, text stri
 		return Project{}, apperr.Invalid().Field("response", "请填写回复（1000 字以内）")
 	}
 	return s.change(ctx, id, func(p *Project, now time.Time) error {
+		if err := concealed(who, p); err != nil {
+			return err
+		}
 		if who.Kind != registry.ActorAgency || p.Winner != who.OrgID {
 			return apperr.Forbidden("只有被评价的机构可以回复")
 		}

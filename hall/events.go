@@ -66,6 +66,7 @@ func (s *Service) emit(ctx context.Context, p Project, from int) {
 			slog.Default().WarnContext(ctx, "hall event not written", "event", e.ID, "error", err)
 			return
 		}
+		s.observe(ctx, e)
 	}
 }
 
@@ -73,6 +74,15 @@ func (s *Service) emit(ctx context.Context, p Project, from int) {
 func (s *Service) putEvent(ctx context.Context, e Event) {
 	if err := s.Store.PutEvent(ctx, e); err != nil {
 		slog.Default().WarnContext(ctx, "hall event not written", "event", e.ID, "error", err)
+		return
+	}
+	s.observe(ctx, e)
+}
+
+// observe tells the configured observer of a stored event.
+func (s *Service) observe(ctx context.Context, e Event) {
+	if s.Observe != nil {
+		s.Observe(ctx, e)
 	}
 }
 

@@ -36,8 +36,8 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	}
 	region := strings.TrimRight(q.Region, "0")
 	text := strings.TrimSpace(q.Text)
-	var hits []Project
-	for _, p := range s.cache.all() {
+	var hits []*Project
+	for _, p := range s.cache.snapshot() {
 		visible := p.State.Public() || (who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg) || who.Supervises()
 		switch {
 		case !visible:
@@ -54,12 +54,12 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 			continue
 		case q.OwnerOrg != "" && p.OwnerOrg != q.OwnerOrg:
 			continue
-		case q.AgencyID != "" && !isParticipant(&p, q.AgencyID) && p.Winner != q.AgencyID:
+		case q.AgencyID != "" && !isParticipant(p, q.AgencyID) && p.Winner != q.AgencyID:
 			continue
 		case text != "" && !strings.Contains(p.Name, text) && !strings.Contains(p.ID, text):
 			continue
 		}
-		hits = append(hits, p.RedactedFor(who))
+		hits = append(hits, p)
 	}
 	switch q.Sort {
 	case "deadline":
@@ -79,13 +79,17 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	}
 	total := len(hits)
 	from := min((q.Page-1)*q.PageSize, total)
-	return hits[from:min(from+q.PageSize, total)], total
+	page := make([]Project, 0, min(from+q.PageSize, total)-from)
+	for _, p := range hits[from:min(from+q.PageSize, total)] {
+		page = append(page, p.RedactedFor(who))
+	}
+	return page, total
 }
 
 // Counts reports how many projects are in each state.
 func (s *Service) Counts() map[State]int {
 	m := map[State]int{}
-	for _, p := range s.cache.all() {
+	for _, p := range s.cache.snapshot() {
 		m[p.State]++
 	}
 	return m
@@ -96,11 +100,11 @@ func (s *Service) Counts() map[State]int {
 func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportunity {
 	var out []Opportunity
 	now := s.Now()
-	for _, p := range s.cache.all() {
+	for _, p := range s.cache.snapshot() {
 		if p.State != StateOpen || !now.Before(p.SignupDeadline) {
 			continue
 		}
-		ok, reason := s.Eligible(ctx, p, agencyID)
+		ok, reason := s.Eligible(ctx, *p, agencyID)
 		out = append(out, Opportunity{Project: p.RedactedFor(registry.Actor{Kind: registry.ActorAgency, OrgID: agencyID}), Eligible: ok, Reason: reason})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Project.SignupDeadline.Before(out[j].Project.SignupDeadline) })

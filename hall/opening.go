@@ -247,6 +247,15 @@ func (s *Service) ScoreCriteria(ctx context.Context, who registry.Actor, id stri
 		return Project{}, apperr.Conflict("not_scoring", "项目当前不在评分阶段")
 	}
 	v := apperr.Invalid()
+	valid := map[string]bool{}
+	for _, b := range p.Opening.Bids {
+		valid[b.AgencyID] = valid[b.AgencyID] || b.Valid
+	}
+	for agency := range scores {
+		if !valid[agency] { // it would be stored with the scores
+			v.Field("scores."+agency, "该机构没有有效报价，不能为其打分")
+		}
+	}
 	for _, b := range p.Opening.Bids {
 		if !b.Valid {
 			continue

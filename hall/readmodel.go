@@ -10,9 +10,13 @@ import (
 // loaded at start, replaced after every write this process makes, so
 // pages and pre-checks never decode a large project document from the
 // database. Every decision still goes through the store's compare-and-swap.
+//
+// Entries are pointers to values nobody modifies: a change replaces the
+// entry, so a reader holding one keeps a consistent snapshot, and lists
+// filter and sort pointers instead of copying every project per request.
 type projects struct {
 	mu   sync.RWMutex
-	byID map[string]Project
+	byID map[string]*Project
 	gen  atomic.Int64 // bumped on every change, so derived views know when to rebuild
 }
 
@@ -20,12 +24,12 @@ func (m *projects) put(p Project) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.byID == nil {
-		m.byID = map[string]Project{}
+		m.byID = map[string]*Project{}
 	}
 	if old, ok := m.byID[p.ID]; ok && old.Version > p.Version {
 		return // never replace a newer state with an older one
 	}
-	m.byID[p.ID] = p
+	m.byID[p.ID] = &p
 	m.gen.Add(1)
 }
 
@@ -33,14 +37,28 @@ func (m *projects) get(id string) (Project, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	p, ok := m.byID[id]
-	return p, ok
+	if !ok {
+		return Project{}, false
+	}
+	return *p, true
 }
 
-// all returns every project; callers filter and must not modify them.
+// all returns a copy of every project.
 func (m *projects) all() []Project {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make([]Project, 0, len(m.byID))
+	for _, p := range m.byID {
+		out = append(out, *p)
+	}
+	return out
+}
+
+// snapshot returns every project as shared, read-only pointers.
+func (m *projects) snapshot() []*Project {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]*Project, 0, len(m.byID))
 	for _, p := range m.byID {
 		out = append(out, p)
 	}
@@ -93,4 +111,11 @@ func (s *Service) refresh(ctx context.Context, id string) (Project, error) {
 		s.cache.put(p)
 	}
 	return p, err
+}
+
+// Refresh re-reads one project into the read model: another replica
+// changed it (the change stream says so).
+func (s *Service) Refresh(ctx context.Context, id string) error {
+	_, err := s.refresh(ctx, id)
+	return err
 }

@@ -7,9 +7,8 @@ package hall
 func (s *Service) Each(fn func(p *Project)) {
 	s.cache.mu.RLock()
 	defer s.cache.mu.RUnlock()
-	var p Project // one copy reused: fn's argument escapes, a fresh one per project would be garbage
-	for _, p = range s.cache.byID {
-		fn(&p)
+	for _, p := range s.cache.byID {
+		fn(p)
 	}
 }
 

@@ -40,6 +40,10 @@ type Config struct {
 	// ReviewRegions lists regions whose announcements a regulator reviews
 	// before they open.
 	ReviewRegions map[string]bool
+	// Observe, when set, is told of every event once it is stored
+	// (notifications and webhooks). It runs in the caller's request, so it
+	// must be quick; a re-emitted event is told again.
+	Observe func(ctx context.Context, e Event)
 }
 
 // Service carries out the hall's rules.
@@ -141,6 +145,8 @@ func (s *Service) validate(ctx context.Context, in ProjectInput, publishAt time.
 	case MethodScoring:
 		if in.Weights == nil {
 			v.Field("weights", "综合评分须公布价格、信用和评审因素的分值")
+		} else if !weightsInRange(*in.Weights) {
+			v.Field("weights", "价格、信用分值应为 0–100 分，每个评审因素的分值应为 1–100 分")
 		} else if total := weightTotal(*in.Weights); total != 100 {
 			v.Field("weights", fmt.Sprintf("各项分值合计应为 100 分（现为 %d 分）", total))
 		}
@@ -179,6 +185,20 @@ func (s *Service) validate(ctx context.Context, in ProjectInput, publishAt time.
 		v.Field("witnesses", "见证人最多 10 人")
 	}
 	return item, v.OrNil()
+}
+
+// weightsInRange bounds each weight, so that their total cannot overflow
+// (two huge weights must not wrap around to 100).
+func weightsInRange(w Weights) bool {
+	if w.Price < 0 || w.Price > 100 || w.Credit < 0 || w.Credit > 100 || len(w.Criteria) > 100 {
+		return false
+	}
+	for _, c := range w.Criteria {
+		if c.Max < 1 || c.Max > 100 {
+			return false
+		}
+	}
+	return true
 }
 
 func weightTotal(w Weights) int64 {
@@ -250,7 +270,21 @@ func (s *Service) ownerOf(who registry.Actor, p *Project) error {
 	if who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg {
 		return nil
 	}
+	if err := concealed(who, p); err != nil {
+		return err
+	}
 	return apperr.Forbidden("只能操作本单位的项目")
+}
+
+// concealed answers "not found" for a project the actor may not know of: a
+// draft or an announcement under review is its owner's and supervisors'
+// business, and project IDs are sequential, so any other answer (forbidden,
+// "not open") would confirm that it exists.
+func concealed(who registry.Actor, p *Project) error {
+	if p.State.Public() || who.Supervises() || (who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg) {
+		return nil
+	}
+	return apperr.Hidden("项目")
 }
 
 // Get returns a project as who may see it: drafts only to their owner and
@@ -267,7 +301,7 @@ func (s *Service) Get(ctx context.Context, who registry.Actor, id string) (Proje
 		}
 	}
 	if !p.State.Public() && s.ownerOf(who, &p) != nil && !who.Supervises() {
-		return Project{}, apperr.NotFound("项目")
+		return Project{}, apperr.Hidden("项目")
 	}
 	return p.RedactedFor(who), nil
 }
@@ -362,6 +396,9 @@ func (s *Service) ReviewAnnouncement(ctx context.Context, who registry.Actor, id
 	mark := 0
 	p, err := s.update(ctx, id, func(p *Project) error {
 		mark = len(p.Timeline)
+		if err := who.InJurisdiction(p.Region, "项目"); err != nil {
+			return err
+		}
 		if p.State != StateReview {
 			return apperr.Conflict("not_in_review", "该项目不在待审核状态")
 		}
@@ -395,8 +432,13 @@ func (s *Service) Cancel(ctx context.Context, who registry.Actor, id, reason str
 	mark := 0
 	p, err := s.update(ctx, id, func(p *Project) error {
 		mark = len(p.Timeline)
-		if err := s.ownerOf(who, p); err != nil && !who.Supervises() {
-			return err
+		if err := s.ownerOf(who, p); err != nil {
+			if !who.Supervises() {
+				return err
+			}
+			if err := who.InJurisdiction(p.Region, "项目"); err != nil {
+				return err
+			}
 		}
 		if !p.State.Cancellable() {
 			return apperr.Conflict("not_cancellable", "项目当前状态为“"+p.State.Label()+"”，签约后不能终止")

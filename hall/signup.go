@@ -73,6 +73,9 @@ func (s *Service) SignUp(ctx context.Context, who registry.Actor, id string) (Pr
 	if err != nil {
 		return Project{}, err
 	}
+	if err := concealed(who, &cur); err != nil {
+		return Project{}, err
+	}
 	a, reason := s.eligibility(ctx, &cur, who.OrgID, s.Now())
 	if reason != "" {
 		return Project{}, apperr.Conflict("not_eligible", "不能报名："+reason)
@@ -125,6 +128,9 @@ func (s *Service) SubmitQuote(ctx context.Context, who registry.Actor, id string
 	if err != nil {
 		return QuoteReceipt{}, err
 	}
+	if err := concealed(who, &p); err != nil {
+		return QuoteReceipt{}, err
+	}
 	if !p.Method.Quoted() {
 		return QuoteReceipt{}, apperr.Conflict("no_quotes", "该项目的选取方式不需要报价")
 	}
@@ -173,6 +179,9 @@ func (s *Service) WithdrawQuote(ctx context.Context, who registry.Actor, id stri
 	}
 	p, err := s.read(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := concealed(who, &p); err != nil {
 		return err
 	}
 	if err := checkQuoteOpen(&p, who.OrgID, s.Now()); err != nil {

@@ -42,7 +42,7 @@ func TestTwoReplicasRunEachTickOnce(t *testing.T) {
 		var wg sync.WaitGroup
 		for _, s := range []*jobs.Scheduler{a, b} {
 			wg.Add(1)
-			go func(s *jobs.Scheduler) { defer wg.Done(); s.Tick(ctx, "hall-advance") }(s)
+			go func(s *jobs.Scheduler) { defer wg.Done(); s.RunTick(ctx, "hall-advance", now()) }(s)
 		}
 		wg.Wait()
 	}

@@ -59,6 +59,16 @@ type versionDoc struct {
 	ApprovedBy string     `bson:"approved_by"`
 }
 
+// migrationDoc is registry.Migration: absent on agencies that applied here.
+type migrationDoc struct {
+	LegacyID   string    `bson:"legacy_id"`
+	AdmittedOn dateDoc   `bson:"admitted_on"`
+	ImportedAt time.Time `bson:"imported_at"`
+	ImportedBy string    `bson:"imported_by"`
+	Digest     string    `bson:"digest"`
+	Written    string    `bson:"written"`
+}
+
 type agencyDoc struct {
 	ID            string            `bson:"_id"`
 	Status        string            `bson:"status"`
@@ -74,6 +84,7 @@ type agencyDoc struct {
 	SubmittedAt   time.Time         `bson:"submitted_at"`
 	AdmittedAt    time.Time         `bson:"admitted_at"`
 	UpdatedAt     time.Time         `bson:"updated_at"`
+	Migration     *migrationDoc     `bson:"migration,omitempty"`
 	DocVersion    `bson:",inline"`
 }
 
@@ -116,6 +127,10 @@ func agencyToDoc(a registry.Agency) agencyDoc {
 	for _, v := range a.Versions {
 		d.Versions = append(d.Versions, versionDoc{No: v.No, Profile: profileToDoc(v.Profile), ApprovedAt: v.ApprovedAt, ApprovedBy: v.ApprovedBy})
 	}
+	if m := a.Migration; m != nil {
+		d.Migration = &migrationDoc{LegacyID: m.LegacyID, AdmittedOn: dateDoc(m.AdmittedOn.String()), ImportedAt: m.ImportedAt,
+			ImportedBy: m.ImportedBy, Digest: m.Digest, Written: m.Written}
+	}
 	d.Version = a.Version
 	return d
 }
@@ -136,6 +151,10 @@ func (d agencyDoc) toAgency() registry.Agency {
 	}
 	for _, v := range d.Versions {
 		a.Versions = append(a.Versions, registry.ProfileVersion{No: v.No, Profile: v.Profile.toProfile(), ApprovedAt: v.ApprovedAt, ApprovedBy: v.ApprovedBy})
+	}
+	if m := d.Migration; m != nil {
+		a.Migration = &registry.Migration{LegacyID: m.LegacyID, AdmittedOn: toDate(m.AdmittedOn), ImportedAt: m.ImportedAt,
+			ImportedBy: m.ImportedBy, Digest: m.Digest, Written: m.Written}
 	}
 	return a
 }

@@ -22,17 +22,18 @@ type orgDoc struct {
 	Phone      string    `bson:"phone,omitempty"`
 	Email      string    `bson:"email,omitempty"`
 	CreatedAt  time.Time `bson:"created_at"`
+	Registrant string    `bson:"registrant,omitempty"`
 	DocVersion `bson:",inline"`
 }
 
 func orgToDoc(o auth.Org) orgDoc {
 	return orgDoc{ID: o.ID, Kind: string(o.Kind), Name: o.Name, USCC: o.USCC, Region: o.Region, Department: o.Department,
-		Contact: o.Contact, Phone: o.Phone, Email: o.Email, CreatedAt: o.CreatedAt}
+		Contact: o.Contact, Phone: o.Phone, Email: o.Email, CreatedAt: o.CreatedAt, Registrant: o.Registrant}
 }
 
 func (d orgDoc) toOrg() auth.Org {
 	return auth.Org{ID: d.ID, Kind: auth.OrgKind(d.Kind), Name: d.Name, USCC: d.USCC, Region: d.Region, Department: d.Department,
-		Contact: d.Contact, Phone: d.Phone, Email: d.Email, CreatedAt: d.CreatedAt}
+		Contact: d.Contact, Phone: d.Phone, Email: d.Email, CreatedAt: d.CreatedAt, Registrant: d.Registrant}
 }
 
 type userDoc struct {

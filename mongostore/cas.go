@@ -38,6 +38,9 @@ func getDoc[D any](ctx context.Context, s *Store, coll, id, what string) (D, err
 // insertDoc stores a new document; an existing _id is a conflict.
 func insertDoc(ctx context.Context, s *Store, coll, what string, doc any) error {
 	_, err := s.coll(coll).InsertOne(ctx, doc)
+	if err == nil {
+		s.wrote(coll)
+	}
 	return translate(err, what)
 }
 
@@ -71,6 +74,7 @@ func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id s
 			next.setVersion(expect)
 			return errVersionMismatch
 		}
+		s.wrote(coll)
 		return nil
 	}
 	if !readUnderLock {
@@ -88,6 +92,7 @@ func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id s
 		next.setVersion(expect)
 		return err
 	}
+	s.wrote(coll)
 	return nil
 }
 
@@ -168,6 +173,9 @@ func upsertDoc[D any, P versioned[D]](ctx context.Context, s *Store, coll, id, w
 			_, err := s.coll(coll).InsertOne(ctx, p)
 			if mongo.IsDuplicateKeyError(err) {
 				continue
+			}
+			if err == nil {
+				s.wrote(coll)
 			}
 			return d, translate(err, what)
 		}

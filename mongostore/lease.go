@@ -55,3 +55,20 @@ func (l *Leases) Release(ctx context.Context, name, owner string, now, atLeastUn
 		bson.D{{Key: "$set", Value: bson.D{{Key: "lock_until", Value: until.UTC()}}}})
 	return translate(err, "任务锁")
 }
+
+// Reset ends every lease at once and returns how many were held. Call it at
+// start-up when this process is the only one using the database (the
+// embedded engine serves exactly one): a lease still held then was taken
+// by a process that ended in the middle of a run (kill -9, a crash), and
+// would otherwise keep its job from running again until it expires — up to
+// the job's LockFor, 30 minutes for scoring. Never with several replicas:
+// a lease may be another replica's running job.
+func (l *Leases) Reset(ctx context.Context, now time.Time) (int, error) {
+	res, err := l.s.coll(collLeases).UpdateMany(ctx,
+		bson.D{{Key: "lock_until", Value: bson.D{{Key: "$gt", Value: now.UTC()}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "lock_until", Value: now.UTC()}}}})
+	if err != nil {
+		return 0, translate(err, "任务锁")
+	}
+	return int(res.ModifiedCount), nil
+}

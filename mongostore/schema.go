@@ -22,6 +22,7 @@ const (
 	collQuotes       = "sealed_quotes"
 	collEvents       = "events"
 	collRuns         = "job_runs"
+	collTicks        = "job_ticks" // one claim per scheduled tick of a job (runstore.go)
 	collComplaints   = "complaints"
 	collSanctions    = "sanctions"
 	collAppeals      = "appeals"
@@ -31,6 +32,14 @@ const (
 	collAlerts       = "alerts"
 	collInspections  = "inspections"
 	collExportTasks  = "export_tasks" // background Excel exports (reports)
+	// The message centre (notifystore.go).
+	collNotifyQueue = "notify_queue"       // events waiting for fan-out, removed after
+	collNotifyMarks = "notify_marks"       // keys recorded once (qualification warnings)
+	collInboxes     = "inboxes"            // one per user: notifications and unread count
+	collNotifyPrefs = "notify_preferences" // one per user: e-mail choices
+	collMailOutbox  = "mail_outbox"
+	collWebhooks    = "webhook_subscriptions"
+	collDeliveries  = "webhook_deliveries"
 )
 
 type collectionSpec struct {
@@ -55,6 +64,7 @@ var collections = []collectionSpec{
 	{name: collSessions, indexes: []mongo.IndexModel{index("user_id")}},
 	{name: collTokens, indexes: []mongo.IndexModel{index("user_id")}},
 	{name: collThrottles},
+	{name: collIdentityLinks, indexes: []mongo.IndexModel{index("user_id")}}, // 统一身份认证 (identitystore.go)
 	{name: collAudit, indexes: []mongo.IndexModel{index("seq"), index("actor_id")}},
 	{name: collCounters},
 	{name: collLeases},
@@ -72,6 +82,14 @@ var collections = []collectionSpec{
 	{name: collAlerts},
 	{name: collInspections},
 	{name: collRuns, indexes: []mongo.IndexModel{index("job", "start")}},
+	{name: collTicks},
 	{name: collEvents, indexes: []mongo.IndexModel{index("project_id"), index("agency_id"), index("at")}},
 	{name: collExportTasks, indexes: []mongo.IndexModel{index("task.owner")}},
+	{name: collNotifyQueue, indexes: []mongo.IndexModel{index("at")}},
+	{name: collNotifyMarks},
+	{name: collInboxes},
+	{name: collNotifyPrefs},
+	{name: collMailOutbox, indexes: []mongo.IndexModel{index("state", "created_at")}},
+	{name: collWebhooks},
+	{name: collDeliveries, indexes: []mongo.IndexModel{index("subscription_id", "created_at")}},
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -38,12 +39,29 @@ type Config struct {
 	// the extra _id expression index is kept on every collection's table.
 	SQLiteDir string
 	Logger    *slog.Logger
-	// Timeout bounds each server selection, so an unreachable database
-	// fails fast instead of hanging a request. The embedded server cannot
-	// be unreachable, only busy: with SQLiteDir set the default is longer,
-	// so a burst queues for a connection instead of failing.
+	// Timeout bounds each server selection and each new connection, so an
+	// unreachable database fails fast instead of hanging a request. The
+	// embedded server cannot be unreachable, only busy: with SQLiteDir set
+	// the default is longer, so a burst queues for a connection instead of
+	// failing. serverSelectionTimeoutMS / connectTimeoutMS in the URI win.
 	Timeout time.Duration
+	// OpTimeout bounds each operation whose context has no deadline of its
+	// own (the driver's client-side timeout): a database that stops
+	// answering on an open connection fails the request with
+	// apperr.KindUnavailable instead of hanging it. A cursor gets it per
+	// batch, so long streams are not cut. timeoutMS in the URI wins.
+	OpTimeout time.Duration
 }
+
+// Default timeouts; see Config. DefaultOpTimeout is longer than
+// DefaultTimeout so that a request waiting for a server gives up on the
+// selection first, with the clearer error.
+const (
+	DefaultTimeout           = 5 * time.Second
+	DefaultOpTimeout         = 15 * time.Second
+	DefaultEmbeddedTimeout   = 60 * time.Second
+	DefaultEmbeddedOpTimeout = 60 * time.Second
+)
 
 // Store is a connection to one database.
 type Store struct {
@@ -53,6 +71,7 @@ type Store struct {
 	sqliteDir string
 	log       *slog.Logger
 	locks     [256]sync.Mutex // striped per-document locks for non-atomic engines
+	published atomic.Int64    // writes of this process to data public pages show, see version.go
 }
 
 // Open connects, detects the engine and creates the declared collections
@@ -61,21 +80,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = 5 * time.Second
-		if cfg.SQLiteDir != "" {
-			cfg.Timeout = 60 * time.Second
-		}
-	}
-	opts := options.Client().ApplyURI(cfg.URI).
-		SetServerSelectionTimeout(cfg.Timeout).
-		SetConnectTimeout(cfg.Timeout)
+	opts := clientOptions(cfg)
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", redactURI(cfg.URI), err)
 	}
 	s := &Store{client: client, db: client.Database(cfg.DB), sqliteDir: cfg.SQLiteDir, log: cfg.Logger}
-	pingCtx, cancel := context.WithTimeout(ctx, cfg.Timeout*3)
+	pingCtx, cancel := context.WithTimeout(ctx, *opts.ServerSelectionTimeout*3)
 	defer cancel()
 	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
@@ -90,6 +101,36 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// clientOptions applies the URI, then the configured or default timeouts
+// for whatever the URI leaves unset. Write concern, read concern, replica
+// set, TLS and credentials come from the URI alone.
+func clientOptions(cfg Config) *options.ClientOptions {
+	embedded := cfg.SQLiteDir != ""
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultTimeout
+		if embedded {
+			cfg.Timeout = DefaultEmbeddedTimeout
+		}
+	}
+	if cfg.OpTimeout == 0 {
+		cfg.OpTimeout = DefaultOpTimeout
+		if embedded {
+			cfg.OpTimeout = DefaultEmbeddedOpTimeout
+		}
+	}
+	opts := options.Client().ApplyURI(cfg.URI)
+	if opts.ServerSelectionTimeout == nil {
+		opts.SetServerSelectionTimeout(cfg.Timeout)
+	}
+	if opts.ConnectTimeout == nil {
+		opts.SetConnectTimeout(cfg.Timeout)
+	}
+	if opts.Timeout == nil && cfg.OpTimeout > 0 {
+		opts.SetTimeout(cfg.OpTimeout)
+	}
+	return opts
 }
 
 // detectEngine asks buildInfo: FerretDB reports a ferretdbVersion field.
@@ -109,8 +150,10 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Ping checks that the database answers; /readyz uses it.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
 	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
-		return apperr.Unavailable(err)
+		return apperr.DatabaseUnavailable(err)
 	}
 	return nil
 }
@@ -124,7 +167,8 @@ func (s *Store) DropDatabase(ctx context.Context) error { return s.db.Drop(ctx) 
 // DBName is the database's name.
 func (s *Store) DBName() string { return s.db.Name() }
 
-func (s *Store) coll(name string) *mongo.Collection { return s.db.Collection(name) }
+// coll is a collection whose operations run under ownCtx (opctx.go).
+func (s *Store) coll(name string) collection { return collection{s.db.Collection(name)} }
 
 // ensureSchema creates every declared collection and index, then (on the
 // embedded engine) the _id expression index on each collection's table.
@@ -188,14 +232,63 @@ func translate(err error, what string) error {
 		return apperr.Conflict("duplicate", what+"已存在").Wrap(err)
 	case errors.Is(err, errVersionMismatch):
 		return apperr.Conflict("version_conflict", "数据已被他人修改，请刷新后重试").Wrap(err)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		mongo.IsNetworkError(err), mongo.IsTimeout(err), isServerSelection(err):
-		return apperr.Unavailable(err)
+	case isTransient(err):
+		return apperr.DatabaseUnavailable(err)
 	}
 	if _, ok := apperr.As(err); ok {
 		return err
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// transientCodes are the server's "not now" answers: the driver's retryable
+// codes (a failover, a node shutting down or unreachable) and an
+// unacknowledged write concern. A retry after the failover succeeds.
+var transientCodes = []int{
+	6,     // HostUnreachable
+	7,     // HostNotFound
+	50,    // MaxTimeMSExpired
+	64,    // WriteConcernFailed (wtimeout)
+	89,    // NetworkTimeout
+	91,    // ShutdownInProgress
+	134,   // ReadConcernMajorityNotAvailableYet
+	189,   // PrimarySteppedDown
+	262,   // ExceededTimeLimit
+	9001,  // SocketException
+	10107, // NotWritablePrimary
+	11600, // InterruptedAtShutdown
+	11602, // InterruptedDueToReplStateChange
+	13435, // NotPrimaryNoSecondaryOk
+	13436, // NotPrimaryOrSecondary
+}
+
+// isTransient reports a failure that says nothing about the request, only
+// that the database cannot serve it now: a timeout or cancellation, a
+// network error, no server to select, a server in failover, a client
+// already disconnected, or the driver's "connection pool was cleared"
+// (what a retried operation gets after the first attempt lost its
+// connection; its type is internal to the driver, but it says it is
+// retryable).
+func isTransient(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, mongo.ErrClientDisconnected) ||
+		mongo.IsNetworkError(err) || mongo.IsTimeout(err) || isServerSelection(err) {
+		return true
+	}
+	var le mongo.LabeledError
+	if errors.As(err, &le) && (le.HasErrorLabel("RetryableWriteError") || le.HasErrorLabel("TransientTransactionError")) {
+		return true
+	}
+	var se mongo.ServerError
+	if errors.As(err, &se) {
+		for _, c := range transientCodes {
+			if se.HasErrorCode(c) {
+				return true
+			}
+		}
+	}
+	var r interface{ Retryable() bool }
+	return errors.As(err, &r) && r.Retryable()
 }
 
 func isServerSelection(err error) bool {

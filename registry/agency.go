@@ -117,7 +117,10 @@ type Agency struct {
 	SubmittedAt   time.Time
 	AdmittedAt    time.Time
 	UpdatedAt     time.Time
-	Version       int64 // storage compare-and-swap version, read only
+	// Migration is set on agencies brought in from a legacy platform by
+	// ImportMigrated, and nil on those that applied on this platform.
+	Migration *Migration
+	Version   int64 // storage compare-and-swap version, read only
 }
 
 // QualificationByID finds one of the agency's current qualifications.

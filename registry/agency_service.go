@@ -18,6 +18,8 @@ type Registry struct {
 	dir     *Directory
 	now     func() time.Time
 	newID   func() string
+	// observer is told of admission decisions (observe.go).
+	observer func(ctx context.Context, c Change)
 }
 
 // NewRegistry builds the registry service. Call Load before serving.
@@ -41,6 +43,17 @@ func (r *Registry) Load(ctx context.Context) error {
 	return r.store.EachAgency(ctx, func(a Agency) error { r.dir.Put(a); return nil })
 }
 
+// Refresh re-reads one agency into the directory: another replica changed
+// it (the change stream says so).
+func (r *Registry) Refresh(ctx context.Context, id string) error {
+	a, err := r.store.GetAgency(ctx, id)
+	if err != nil {
+		return err
+	}
+	r.dir.Put(a)
+	return nil
+}
+
 // RefreshCatalog tells the directory that service items changed.
 func (r *Registry) RefreshCatalog(ctx context.Context) error {
 	items, err := r.catalog.List(ctx)
@@ -62,7 +75,7 @@ func (r *Registry) Get(ctx context.Context, who Actor, id string) (Agency, error
 		return a, nil
 	}
 	if !a.Status.Admitted() {
-		return Agency{}, apperr.NotFound("中介机构")
+		return Agency{}, apperr.Hidden("中介机构")
 	}
 	return publicView(a), nil
 }
@@ -200,7 +213,7 @@ func (r *Registry) Submit(ctx context.Context, who Actor, id string) (Agency, er
 	if err != nil {
 		return Agency{}, err
 	}
-	return r.write(ctx, id, func(a *Agency) error {
+	a, err := r.write(ctx, id, func(a *Agency) error {
 		v := apperr.Invalid()
 		if a.Commitment.AcceptedAt.IsZero() {
 			v.Field("commitment", "请先阅读并签署入驻承诺书")
@@ -229,6 +242,10 @@ func (r *Registry) Submit(ctx context.Context, who Actor, id string) (Agency, er
 		a.Status, a.SubmittedAt, a.ReviewNote = to, r.now().UTC(), ""
 		return nil
 	})
+	if err == nil {
+		r.observe(ctx, a, ChangeSubmitted, "", who.UserID)
+	}
+	return a, err
 }
 
 // Review is a regulator's decision on a pending application: approve,
@@ -247,7 +264,10 @@ func (r *Registry) Review(ctx context.Context, who Actor, id string, m Move, not
 	if utf8.RuneCountInString(note) > 1000 {
 		return Agency{}, apperr.Invalid().Field("note", "意见不能超过 1000 字")
 	}
-	return r.write(ctx, id, func(a *Agency) error {
+	a, err := r.write(ctx, id, func(a *Agency) error {
+		if err := who.InJurisdiction(a.Profile.Region, "机构"); err != nil {
+			return err
+		}
 		to, err := NextStatus(a.Status, m)
 		if err != nil {
 			return err
@@ -260,6 +280,10 @@ func (r *Registry) Review(ctx context.Context, who Actor, id string, m Move, not
 		}
 		return nil
 	})
+	if err == nil {
+		r.observe(ctx, a, map[Move]string{MoveApprove: ChangeApproved, MoveReject: ChangeRejected, MoveReturn: ChangeReturned}[m], note, who.UserID)
+	}
+	return a, err
 }
 
 // ReviewChange decides on a pending key-field change of an admitted agency.
@@ -271,7 +295,10 @@ func (r *Registry) ReviewChange(ctx context.Context, who Actor, id string, appro
 	if !approve && note == "" {
 		return Agency{}, apperr.Invalid().Field("note", "不通过时请填写原因")
 	}
-	return r.write(ctx, id, func(a *Agency) error {
+	a, err := r.write(ctx, id, func(a *Agency) error {
+		if err := who.InJurisdiction(a.Profile.Region, "机构"); err != nil {
+			return err
+		}
 		if a.PendingChange == nil {
 			return apperr.Conflict("no_change", "该机构没有待审核的变更")
 		}
@@ -283,6 +310,14 @@ func (r *Registry) ReviewChange(ctx context.Context, who Actor, id string, appro
 		a.PendingChange, a.ReviewNote = nil, note
 		return nil
 	})
+	if err == nil {
+		kind := ChangeKeyRejected
+		if approve {
+			kind = ChangeKeyApproved
+		}
+		r.observe(ctx, a, kind, note, who.UserID)
+	}
+	return a, err
 }
 
 // SetSuspended suspends or restores an admitted agency (regulators), with a
@@ -300,6 +335,9 @@ func (r *Registry) SetSuspended(ctx context.Context, who Actor, id string, suspe
 		m = MoveRestore
 	}
 	return r.write(ctx, id, func(a *Agency) error {
+		if err := who.InJurisdiction(a.Profile.Region, "机构"); err != nil {
+			return err
+		}
 		if !suspend && a.Status == StatusBlacklisted {
 			return apperr.Conflict("blacklisted", "黑名单机构须经信用修复后恢复")
 		}

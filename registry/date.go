@@ -27,6 +27,9 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("日期格式应为 YYYY-MM-DD：%w", err)
 	}
+	if t.Year() < 1 { // year 0 is the zero Date, which means "not set"
+		return Date{}, fmt.Errorf("日期 %s 的年份无效", s)
+	}
 	return DateOf(t), nil
 }
 

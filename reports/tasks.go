@@ -180,7 +180,7 @@ func (s *Service) run(t Task) {
 	s.update(ctx, t.ID, func(x *Task) {
 		x.State, x.Started, x.Updated = TaskRunning, s.Now().UTC(), s.Now().UTC()
 	})
-	key := "exports/" + t.ID + ".xlsx"
+	key := taskFileKey(t.ID)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w, err := s.Blobs.NewBlobWriter(wctx, key, ContentType)
@@ -288,10 +288,15 @@ func (s *Service) Cleanup(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, t := range old {
-		if t.FileKey != "" {
-			if err := s.Blobs.DeleteBlob(ctx, t.FileKey); err != nil {
-				return n, err
-			}
+		// A task that failed after its file was written (a process killed
+		// between closing the file and recording it) has no FileKey: its
+		// file is at the key run writes to.
+		key := t.FileKey
+		if key == "" {
+			key = taskFileKey(t.ID)
+		}
+		if err := s.Blobs.DeleteBlob(ctx, key); err != nil {
+			return n, err
 		}
 		if err := s.Tasks.DeleteTask(ctx, t.ID); err != nil && !apperr.Is(err, apperr.KindNotFound) {
 			return n, err
@@ -306,4 +311,39 @@ func (s *Service) Cleanup(ctx context.Context) (int, error) {
 		})
 	}
 	return n, nil
+}
+
+// taskFileKey is where a task's file is written.
+func taskFileKey(id string) string { return "exports/" + id + ".xlsx" }
+
+// FailUnfinished marks every queued or running task failed and returns how
+// many it marked. Call it at start-up when this process is the only one
+// using the database (the embedded engine serves exactly one): such a task
+// belonged to a process that ended without finishing it (kill -9, a crash,
+// a power cut), nobody will finish it, and its owner should learn so at
+// once rather than after staleAfter. Its file, if any, was never offered
+// (only a finished task's file is). With several replicas on one database
+// the cleanup job does this instead, for tasks without a sign of life.
+func (s *Service) FailUnfinished(ctx context.Context) (int, error) {
+	var lost []string
+	if err := s.Tasks.EachTask(ctx, func(t Task) error {
+		if !t.State.Finished() && !s.isActive(t.ID) {
+			lost = append(lost, t.ID)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	now := s.Now().UTC()
+	for _, id := range lost {
+		if _, err := s.Tasks.UpdateTask(ctx, id, func(x *Task) error {
+			if !x.State.Finished() {
+				x.State, x.Error, x.Finished, x.Updated = TaskFailed, "导出中断（服务重启），请重新导出", now, now
+			}
+			return nil
+		}); err != nil {
+			return 0, err
+		}
+	}
+	return len(lost), nil
 }

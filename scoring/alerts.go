@@ -186,6 +186,7 @@ func (s *Service) RunAlerts(ctx context.Context) (int, error) {
 		if err := s.putAlert(ctx, a); err != nil {
 			return changed, err
 		}
+		s.alertNotice(ctx, a, now)
 		changed++
 	}
 	for id, a := range existing {
@@ -222,6 +223,9 @@ func (s *Service) AckAlert(ctx context.Context, who registry.Actor, id string, c
 	s.mu.RUnlock()
 	if !ok {
 		return Alert{}, apperr.NotFound("预警")
+	}
+	if err := s.inJurisdiction(who, s.alertRegion(ctx, a), "预警"); err != nil {
+		return Alert{}, err
 	}
 	now := s.Now().UTC()
 	if a.AckAt.IsZero() {

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -85,10 +86,15 @@ func (s *Service) RunScoring(ctx context.Context, asOf time.Time) (int, error) {
 			return n, err
 		}
 		s.mu.Lock()
-		if cur, ok := s.current[id]; !ok || cur.Date <= date {
+		cur, had := s.current[id]
+		if !had || cur.Date <= date {
 			s.current[id] = pt
 		}
 		s.mu.Unlock()
+		if had && cur.Date < date && cur.Grade != "" && cur.Grade != pt.Grade {
+			s.notice(ctx, NoticeGradeChanged, "grade:"+id+":"+date, id, "", asOf, map[string]string{"from": cur.Grade, "to": pt.Grade,
+				"score": fmt.Sprint(int64(pt.Score))})
+		}
 		n++
 	}
 	return n, nil
@@ -197,6 +203,14 @@ func (s *Service) DecideAppeal(ctx context.Context, who registry.Actor, id strin
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return Appeal{}, apperr.Invalid().Field("note", "请填写处理意见")
+	}
+	s.mu.RLock()
+	cur, found := s.appeals[id]
+	s.mu.RUnlock()
+	if found {
+		if err := s.inJurisdiction(who, s.agencyRegion(ctx, cur.AgencyID), "机构"); err != nil {
+			return Appeal{}, err
+		}
 	}
 	a, err := s.Store.UpdateAppeal(ctx, id, func(a *Appeal) error {
 		if a.Decision != "" {

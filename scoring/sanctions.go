@@ -54,6 +54,9 @@ func (s *Service) Issue(ctx context.Context, who registry.Actor, in SanctionInpu
 	if err := v.OrNil(); err != nil {
 		return Sanction{}, err
 	}
+	if err := s.inJurisdiction(who, a.Profile.Region, "机构"); err != nil {
+		return Sanction{}, err
+	}
 	id, err := s.newID(ctx, "CF")
 	if err != nil {
 		return Sanction{}, err
@@ -73,6 +76,7 @@ func (s *Service) Issue(ctx context.Context, who registry.Actor, in SanctionInpu
 	s.mu.Lock()
 	s.sanctions[x.ID] = x
 	s.mu.Unlock()
+	s.sanctionNotice(ctx, x, false)
 	return x, nil
 }
 
@@ -105,6 +109,14 @@ func (s *Service) Lift(ctx context.Context, who registry.Actor, id, reason strin
 	if reason == "" {
 		return Sanction{}, apperr.Invalid().Field("reason", "请写明信用修复的理由")
 	}
+	s.mu.RLock()
+	cur, found := s.sanctions[id]
+	s.mu.RUnlock()
+	if found {
+		if err := s.inJurisdiction(who, s.agencyRegion(ctx, cur.AgencyID), "机构"); err != nil {
+			return Sanction{}, err
+		}
+	}
 	now := s.Now().UTC()
 	x, err := s.Store.UpdateSanction(ctx, id, func(x *Sanction) error {
 		if !x.ActiveAt(now) {
@@ -119,6 +131,7 @@ func (s *Service) Lift(ctx context.Context, who registry.Actor, id, reason strin
 	s.mu.Lock()
 	s.sanctions[x.ID] = x
 	s.mu.Unlock()
+	s.sanctionNotice(ctx, x, true)
 	return x, s.applyEffect(ctx, x, false)
 }
 
@@ -155,6 +168,7 @@ func (s *Service) ExpireSanctions(ctx context.Context) (int, error) {
 		if err := s.applyEffect(ctx, y, false); err != nil {
 			return n, err
 		}
+		s.sanctionNotice(ctx, y, true)
 		n++
 	}
 	return n, nil
@@ -189,13 +203,20 @@ func (s *Service) RecordDecision(ctx context.Context, who registry.Actor, agency
 	if strings.TrimSpace(note) == "" {
 		return apperr.Invalid().Field("note", "请写明事由")
 	}
-	if _, err := s.Registry.Get(ctx, s.system, agencyID); err != nil {
+	if a, err := s.Registry.Get(ctx, s.system, agencyID); err != nil {
 		return apperr.Invalid().Field("agency_id", "中介机构不存在")
+	} else if err := s.inJurisdiction(who, a.Profile.Region, "机构"); err != nil {
+		return err
 	}
 	id, err := s.newID(ctx, "JL")
 	if err != nil {
 		return err
 	}
-	return s.Store.PutEvent(ctx, hall.Event{ID: "decision:" + id, Kind: kind, ProjectID: projectID, AgencyID: agencyID,
-		At: s.Now().UTC(), Data: map[string]string{"note": strings.TrimSpace(note), "actor": who.UserID}})
+	e := hall.Event{ID: "decision:" + id, Kind: kind, ProjectID: projectID, AgencyID: agencyID,
+		At: s.Now().UTC(), Data: map[string]string{"note": strings.TrimSpace(note), "actor": who.UserID}}
+	if err := s.Store.PutEvent(ctx, e); err != nil {
+		return err
+	}
+	s.notice(ctx, NoticeDecision, e.ID, agencyID, projectID, e.At, map[string]string{"kind": kind, "note": e.Data["note"]})
+	return nil
 }

@@ -23,6 +23,10 @@ type Config struct {
 	Hall        *hall.Service
 	Calendar    *hall.Calendar
 	Now         func() time.Time
+	// Observe, when set, is told of complaints, sanctions, decisions,
+	// alerts and grade changes once they are stored (notices.go). It runs
+	// in the caller's request or job, so it must be quick.
+	Observe func(ctx context.Context, e hall.Event)
 }
 
 // Service carries out supervision's rules. It keeps complaints, sanctions,
@@ -216,6 +220,7 @@ func (s *Service) FileComplaint(ctx context.Context, who registry.Actor, in Comp
 	}
 	c.Version = 1
 	s.putComplaint(c)
+	s.complaintNotice(ctx, NoticeComplaintFiled, c, "")
 	return c, nil
 }
 
@@ -328,6 +333,11 @@ func (s *Service) MoveComplaint(ctx context.Context, who registry.Actor, id stri
 	case to != ComplaintWithdrawn && !who.Supervises():
 		return Complaint{}, apperr.Forbidden("只有监管部门可以处理投诉")
 	}
+	if to != ComplaintWithdrawn && ok {
+		if err := s.inJurisdiction(who, s.complaintRegion(ctx, c0), "投诉"); err != nil {
+			return Complaint{}, err
+		}
+	}
 	v := apperr.Invalid()
 	if (to == ComplaintRejected || to == ComplaintSubstantiated || to == ComplaintUnsubstantiated) && note == "" {
 		v.Field("note", "请填写理由或调查结论")
@@ -363,6 +373,7 @@ func (s *Service) MoveComplaint(ctx context.Context, who registry.Actor, id stri
 		return Complaint{}, err
 	}
 	s.putComplaint(c)
+	s.complaintNotice(ctx, NoticeComplaintMoved, c, note)
 	if to == ComplaintSubstantiated && c.TargetKind == "agency" {
 		if err := s.Store.PutEvent(ctx, hall.Event{ID: "complaint:" + c.ID, Kind: EventComplaintSubstantiated, ProjectID: c.ProjectID,
 			AgencyID: c.TargetID, At: now, Data: map[string]string{"severity": string(severity), "note": "投诉 " + c.ID + "：" + c.Subject}}); err != nil {

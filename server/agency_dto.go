@@ -18,7 +18,7 @@ func actorOf(p auth.Principal) registry.Actor {
 	if p.Anonymous() {
 		return registry.Actor{}
 	}
-	return registry.Actor{UserID: p.UserID, OrgID: p.OrgID, Kind: kinds[p.Role]}
+	return registry.Actor{UserID: p.UserID, OrgID: p.OrgID, Kind: kinds[p.Role], Region: p.Region}
 }
 
 type qualificationDTO struct {
@@ -128,6 +128,16 @@ type agencyDTO struct {
 	SubmittedAt       *time.Time   `json:"submitted_at,omitempty"`
 	AdmittedAt        *time.Time   `json:"admitted_at,omitempty"`
 	UpdatedAt         time.Time    `json:"updated_at"`
+	// Migration is set on agencies migrated from a legacy platform.
+	Migration *migrationDTO `json:"migration,omitempty"`
+}
+
+// migrationDTO says where a migrated agency came from.
+type migrationDTO struct {
+	LegacyID   string    `json:"legacy_id"`   // 原平台机构编号
+	AdmittedOn string    `json:"admitted_on"` // 原平台入驻日期, YYYY-MM-DD
+	ImportedAt time.Time `json:"imported_at"`
+	ImportedBy string    `json:"imported_by"`
 }
 
 func (h *handlers) toAgency(a registry.Agency) agencyDTO {
@@ -152,6 +162,9 @@ func (h *handlers) toAgency(a registry.Agency) agencyDTO {
 	}
 	for _, v := range a.Versions {
 		out.Versions = append(out.Versions, versionDTO{No: v.No, Profile: toProfile(v.Profile, today), ApprovedAt: v.ApprovedAt.UTC(), ApprovedBy: v.ApprovedBy})
+	}
+	if m := a.Migration; m != nil {
+		out.Migration = &migrationDTO{LegacyID: m.LegacyID, AdmittedOn: m.AdmittedOn.String(), ImportedAt: m.ImportedAt.UTC(), ImportedBy: m.ImportedBy}
 	}
 	return out
 }

@@ -46,7 +46,8 @@ func TestMalformedBodiesStoreNothing(t *testing.T) {
 		{"huge login", withField("login", huge), "invalid", []string{"login"}},
 		{"huge password", withField("password", huge), "invalid", []string{"password"}},
 		{"huge name", withField("name", huge), "invalid", []string{"name"}},
-		{"huge contact", withField("contact", huge), "invalid", []string{"phone"}},
+		{"huge contact", withField("contact", huge), "invalid", []string{"contact"}},
+		{"long phone", withField("phone", strings.Repeat("1", 31)), "invalid", []string{"phone"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := e.client()

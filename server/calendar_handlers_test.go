@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -17,7 +15,6 @@ import (
 	"github.com/agencyhall/agencyhall/excel"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
-	"github.com/agencyhall/agencyhall/web"
 )
 
 // newCalendarEnv is the hall's API with imported years stored in the
@@ -26,7 +23,7 @@ func newCalendarEnv(t *testing.T) *hallEnv {
 	t.Helper()
 	h := newHallEnv(t)
 	h.hall.Calendars = h.store.Hall()
-	h.app = web.New(web.Config{Auth: h.auth, Audit: h.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h.app = newTestWeb(h.env, h.clk.now, h.hall.Generation)
 	Register(h.app, Deps{Auth: h.auth, Audit: h.audit, Catalog: h.catalog, Registry: h.registry, Files: h.files, Hall: h.hall,
 		Version: "test", Ping: h.store.Ping, Now: h.clk.now})
 	return h

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"slices"
@@ -20,7 +18,6 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/reports"
-	"github.com/agencyhall/agencyhall/web"
 )
 
 // exportEnv is the supervision API with the reports, 30 contracted
@@ -57,7 +54,7 @@ func newExportEnv(t *testing.T) *exportEnv {
 	}
 	e.reports = reports.NewService(reports.Config{Hall: e.hall, Scoring: e.sup, Registry: e.registry, Audit: e.store.Audit(),
 		Tasks: e.store.ExportTasks(), Blobs: e.files, Now: e.clk.now, BackgroundRows: 20, ProgressEvery: 5})
-	e.app = web.New(web.Config{Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clk.now})
+	e.app = newTestWeb(e.env, e.clk.now, e.hall.Generation)
 	Register(e.app, Deps{Auth: e.auth, Audit: e.audit, Catalog: e.catalog, Registry: e.registry, Files: e.files, Hall: e.hall,
 		Scoring: e.sup, Reports: e.reports, Version: "test", Ping: e.store.Ping, Now: e.clk.now})
 	return e

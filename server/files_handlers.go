@@ -76,9 +76,12 @@ func (h *handlers) getFile(c *gin.Context) {
 	sendFile(c, m, rc)
 }
 
-// sendFile answers with a stored file, shown inline, read from rc.
+// sendFile answers with a stored file, read from rc: always as a download
+// (attachment), with the type sniffed at upload, never what the uploader
+// claimed, and nosniff — an uploaded file is never rendered as a page of
+// this site.
 func sendFile(c *gin.Context, m files.Meta, rc io.Reader) {
-	setDownload(c, m.ContentType, "inline", m.Name)
+	setDownload(c, m.ContentType, "attachment", m.Name)
 	c.Header("Content-Length", strconv.FormatInt(m.Size, 10))
 	c.Header("Cache-Control", "private, no-cache")
 	c.Status(http.StatusOK)

@@ -53,7 +53,8 @@ func TestUploadValidation(t *testing.T) {
 		}
 	}
 	// A PNG is fine, whatever its name says.
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+		"\x00\x00\x00\x00IEND\xaeB`\x82")
 	var f fileDTO
 	c.upload("/api/v1/files", "file", "scan.pdf", png, qual).want(http.StatusOK).decode(&f)
 	if f.ContentType != "image/png" {

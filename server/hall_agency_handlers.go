@@ -3,13 +3,11 @@ package server
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/hall"
-	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/web"
 )
 
@@ -155,13 +153,7 @@ func (h *handlers) signContract(c *gin.Context) {
 		return
 	}
 	v := apperr.Invalid()
-	if req.AmountFen <= 0 {
-		v.Field("amount_fen", "合同金额应大于 0")
-	}
-	signed, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(req.SignedOn), registry.Shanghai)
-	if err != nil {
-		v.Field("signed_on", "签订日期格式应为 YYYY-MM-DD")
-	}
+	signed := req.parse(v)
 	if err := h.ownFile(c, "file_id", req.FileID, "合同扫描件", "contract"); err != nil {
 		if e, ok := apperr.As(err); ok && e.Fields["file_id"] != "" {
 			v.Field("file_id", e.Fields["file_id"])

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -81,7 +79,7 @@ func newHallEnv(t *testing.T) *hallEnv {
 	}
 	h.hall = hall.NewService(hall.Config{Store: h.store.Hall(), Agencies: h.ags, Catalog: hallCatalog{hallItem: item},
 		Sealer: sealer, Now: h.clk.now})
-	h.app = web.New(web.Config{Auth: h.auth, Audit: h.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h.app = newTestWeb(h.env, h.clk.now, h.hall.Generation)
 	Register(h.app, Deps{Auth: h.auth, Audit: h.audit, Catalog: h.catalog, Registry: h.registry, Files: h.files, Hall: h.hall,
 		OCDS:    &ocds.Feed{Builder: ocds.Builder{Prefix: testOCDSPrefix}, Projects: h.hall, Now: h.clk.now, Settle: ocds.DefaultSettle},
 		Version: "test", Ping: h.store.Ping})

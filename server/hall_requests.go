@@ -126,6 +126,19 @@ type contractRequest struct {
 	FileID string `json:"file_id"`
 }
 
+// parse checks the amount and reads the signing date (the start of that
+// day in Beijing time), recording problems on v.
+func (r contractRequest) parse(v *apperr.Error) time.Time {
+	if r.AmountFen <= 0 {
+		v.Field("amount_fen", "合同金额应大于 0")
+	}
+	signed, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(r.SignedOn), registry.Shanghai)
+	if err != nil {
+		v.Field("signed_on", "签订日期格式应为 YYYY-MM-DD")
+	}
+	return signed
+}
+
 type extendRequest struct {
 	Days   int    `json:"days"`
 	Reason string `json:"reason"`

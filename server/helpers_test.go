@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -66,7 +67,7 @@ func newEnv(t *testing.T) *env {
 	if err := e.registry.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.app = web.New(web.Config{Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	e.app = newTestWeb(e, nil, nil)
 	Register(e.app, Deps{Auth: e.auth, Audit: e.audit, Catalog: e.catalog, Registry: e.registry, Files: e.files, Version: "test", Ping: func(ctx context.Context) error {
 		e.mu.Lock()
 		err, on := e.pingErr, e.onPing
@@ -224,4 +225,18 @@ func (e *env) auditRecords() []audit.Record {
 		e.t.Fatal(err)
 	}
 	return all
+}
+
+// newTestWeb is the web plumbing of a test env as serve builds it: quiet,
+// on the env's clock (nil: the real one), with the public response cache
+// keyed on the store's writes and the hall's generation (nil: no hall).
+func newTestWeb(e *env, now func() time.Time, hallGeneration func() int64) *web.App {
+	return web.New(web.Config{Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
+		DataVersion: func() int64 {
+			v := e.store.PublishedVersion()
+			if hallGeneration != nil {
+				v += hallGeneration()
+			}
+			return v
+		}})
 }

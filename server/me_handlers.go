@@ -54,7 +54,11 @@ func (h *handlers) changePassword(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	web.Audit(c, "user:"+p.UserID, "修改登录密码")
+	if err := web.KeepCurrentSession(c); err != nil {
+		web.Fail(c, err)
+		return
+	}
+	web.Audit(c, "user:"+p.UserID, "修改登录密码（其他会话已全部退出）")
 	c.Status(http.StatusNoContent)
 }
 

@@ -93,7 +93,7 @@ type applicationRequest struct {
 
 // input converts the request, checking dates and that every scanned
 // certificate is a file the organisation uploaded.
-func (h *handlers) applicationInput(c *gin.Context, org string, in applicationRequest) (registry.ApplicationInput, error) {
+func (in applicationRequest) input(owned func(fileID string) bool) (registry.ApplicationInput, error) {
 	v := apperr.Invalid()
 	out := registry.ApplicationInput{Profile: registry.Profile{USCC: in.USCC, Name: in.Name, LegalRep: in.LegalRep,
 		Region: strings.TrimSpace(in.Region), Address: in.Address, Contact: strings.TrimSpace(in.Contact),
@@ -115,7 +115,7 @@ func (h *handlers) applicationInput(c *gin.Context, org string, in applicationRe
 			}
 			*d.dst = day
 		}
-		if rq.FileID != "" && !h.Files.Owned(c, org, rq.FileID) {
+		if rq.FileID != "" && !owned(rq.FileID) {
 			v.Field(f+"file_id", "扫描件不存在或不是本机构上传的文件，请重新上传")
 		}
 		out.Profile.Qualifications = append(out.Profile.Qualifications, rq)
@@ -136,7 +136,7 @@ func (h *handlers) saveApplication(c *gin.Context) {
 		return
 	}
 	p := web.PrincipalOf(c)
-	app, err := h.applicationInput(c, p.OrgID, in)
+	app, err := in.input(func(id string) bool { return h.Files.Owned(c, p.OrgID, id) })
 	if err != nil {
 		web.Fail(c, err)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/notify"
 	"github.com/agencyhall/agencyhall/ocds"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/reports"
@@ -31,6 +32,7 @@ type Deps struct {
 	Scoring  *scoring.Service // 监管: complaints, sanctions, credit, alerts, inspections
 	Reports  *reports.Service // Excel exports and the monthly report
 	OCDS     *ocds.Feed       // open data: the Open Contracting release feed
+	Notify   *notify.Service  // 消息中心: notifications, e-mail choices, webhooks
 	// BaseURL is the external address for links in open data (the
 	// request's host when empty); SiteName names the publisher.
 	BaseURL  string
@@ -76,13 +78,18 @@ func Register(app *web.App, d Deps) {
 
 	for _, r := range []web.Route{
 		// Operations.
-		{Method: get, Path: "/healthz", Access: public, Tag: tagOps, Summary: "存活检查：进程在运行",
+		{Method: get, Path: "/healthz", Access: public, NoCache: true, Tag: tagOps, Summary: "存活检查：进程在运行",
 			Out: statusResponse{Status: "ok", Version: "v1.0.0"}, Handler: h.healthz},
-		{Method: get, Path: "/readyz", Access: public, Tag: tagOps, Summary: "就绪检查：数据库可用（2 秒内无应答返回 503）",
+		{Method: get, Path: "/readyz", Access: public, NoCache: true, Tag: tagOps, Summary: "就绪检查：数据库可用（2 秒内无应答返回 503）",
 			Out: statusResponse{Status: "ready"}, Handler: h.readyz},
 		{Method: get, Path: "/metrics", Access: admin, Tag: tagOps,
 			Summary: "Prometheus 指标（仅平台管理员；抓取器以管理员的 API 令牌作 Bearer 认证）",
 			Out:     "# HELP agencyhall_http_request_duration_seconds HTTP request duration by route and status.\n", Handler: h.metrics},
+		{Method: get, Path: "/debug/pprof/", Access: admin, Tag: tagOps, Summary: "性能剖析索引（Go pprof，仅平台管理员）",
+			Out: "Types of profiles available: …", Handler: h.profile},
+		{Method: get, Path: "/debug/pprof/:name", Access: admin, Tag: tagOps,
+			Summary: "性能剖析数据（仅平台管理员）：profile?seconds=20 为 CPU，heap、allocs、goroutine、block、mutex、trace 等；用 go tool pprof 查看",
+			Out:     "（pprof 二进制数据）", Handler: h.profile},
 		{Method: get, Path: "/api/openapi.json", Access: public, Tag: tagOps, Summary: "本 API 的 OpenAPI 3 文档",
 			Out: map[string]any{"openapi": "3.0.3", "info": map[string]any{"title": "AgencyHall 网上中介服务超市 API"}}, Handler: h.openAPI},
 
@@ -187,6 +194,18 @@ func Register(app *web.App, d Deps) {
 			Summary: "暂停机构（须填写原因）", In: reasonRequest{Reason: "资质证书被注销，核查期间暂停"}, Out: exampleAgency, Handler: h.setSuspended(true)},
 		{Method: post, Path: "/api/v1/registry/agencies/:id/restore", Access: supervisors, Tag: tagReview, Action: "agency.restore",
 			Summary: "恢复被暂停的机构（须填写原因）", In: reasonRequest{Reason: "核查完毕，恢复"}, Out: exampleAgency, Handler: h.setSuspended(false)},
+		// 历史平台迁移 (agency_migration_handlers.go).
+		{Method: get, Path: "/api/v1/registry/migration/template.xlsx", Access: supervisors, Tag: tagReview,
+			Summary: "下载中介机构迁移 Excel 导入模板（含填写说明和一行示例）", Out: xlsx, Handler: h.migrationTemplate},
+		{Method: post, Path: "/api/v1/registry/migration/import", Access: supervisors, Tag: tagReview, Action: "agency.import",
+			Summary: "从 Excel 迁移导入原平台已入驻的中介机构（multipart 的 file 字段，≤10 MB）：按统一社会信用代码新增为“已入驻”机构，记录原平台机构编号和入驻日期；" +
+				"校验信用代码、区划、服务事项及其要求的资质类型。以前迁移过的机构按新数据更新，相同内容不变；本平台自行注册的机构和迁移后已在本平台变更过的机构不覆盖，作为错误行返回。" +
+				"有误的行不导入，其余照常导入；默认返回 JSON 计数与各行错误，加 ?format=xlsx 且有错误行时直接返回错误工作簿（计数在 X-Import-* 响应头中）",
+			In: web.File{Field: "file"}, Out: exampleAgencyImport, MaxBody: agencyImportMaxBody, Handler: h.importAgencies},
+		{Method: post, Path: "/api/v1/registry/agencies/:id/account", Access: supervisors, Tag: tagReview, Action: "agency.open_account",
+			Summary: "为迁移的机构开通首个登录账号（线下核验营业执照和授权委托书后；密码为临时密码，机构登录后自行修改；已有账号的机构不能再开通）",
+			In:      agencyAccountRequest{Login: "lyhj-admin", Name: "孙丽", Phone: "0931-1234567", Password: "至少10个字符的临时密码"},
+			Out:     accountResponse{User: exampleUser, Org: exampleOrg}, Handler: h.openAgencyAccount},
 		{Method: get, Path: "/api/v1/registry/export.xlsx", Access: supervisors, Tag: tagReview,
 			Summary: "导出中介机构名录 Excel（筛选条件同名录查询；status 不填时导出全部状态）",
 			In:      exportQuery{DirectoryFilter{Region: "6201"}}, Out: xlsx, Handler: h.exportRegistry},
@@ -441,6 +460,10 @@ func Register(app *web.App, d Deps) {
 	} {
 		app.Handle(r)
 	}
+	// 消息中心 and webhooks (notify_handlers.go).
+	for _, r := range h.notifyRoutes() {
+		app.Handle(r)
+	}
 }
 
 type handlers struct {
@@ -457,7 +480,7 @@ func (h *handlers) now() time.Time {
 
 // bindJSON decodes the body strictly; on failure it has answered.
 func bindJSON(c *gin.Context, v any) bool {
-	if err := web.BindJSON(c, v); err != nil {
+	if err := decodeRequest(c, v); err != nil {
 		web.Fail(c, err)
 		return false
 	}

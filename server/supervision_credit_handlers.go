@@ -135,6 +135,11 @@ func (h *handlers) updateRule(c *gin.Context) {
 		web.Fail(c, apperr.Invalid().Field("points_tenths", "请填写分值（十分之一分，如扣 4 分填 -40）"))
 		return
 	}
+	if req.CapTenths != nil && (*req.CapTenths < -1000 || *req.CapTenths > 1000) {
+		// The rule table checks both under "points"; name the field sent.
+		web.Fail(c, apperr.Invalid().Field("cap_tenths", "上限应在 −100 到 100 分之间（十分之一分；0 为不设上限）"))
+		return
+	}
 	id := c.Param("id")
 	capPts := scoring.Points(0)
 	if req.CapTenths != nil {

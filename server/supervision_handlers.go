@@ -176,9 +176,9 @@ func (h *handlers) moveComplaint(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	to := scoring.ComplaintState(strings.TrimSpace(req.To))
-	if !regulatorMoves[to] {
-		web.Fail(c, apperr.Invalid().Field("to", "应为 accepted 受理、rejected 不予受理、investigating 开始调查、substantiated 属实或 unsubstantiated 不属实"))
+	to, err := req.target()
+	if err != nil {
+		web.Fail(c, err)
 		return
 	}
 	x, err := h.Scoring.MoveComplaint(c, actorOf(web.PrincipalOf(c)), c.Param("id"), to, scoring.Severity(strings.TrimSpace(req.Severity)), req.Note)
@@ -209,10 +209,8 @@ func (h *handlers) issueSanction(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	v := apperr.Invalid()
-	in := scoring.SanctionInput{AgencyID: strings.TrimSpace(req.AgencyID), Kind: scoring.SanctionKind(req.Kind), Cause: req.Cause,
-		LegalBasis: req.LegalBasis, From: dateField(v, "from", req.From, false), To: dateField(v, "to", req.To, true)}
-	if err := v.OrNil(); err != nil {
+	in, err := req.input()
+	if err != nil {
 		web.Fail(c, err)
 		return
 	}

@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
 	"github.com/agencyhall/agencyhall/scoring"
-	"github.com/agencyhall/agencyhall/web"
 )
 
 // supEnv is the API with supervision, a real registry and a hall, all on
@@ -51,7 +48,7 @@ func newSupEnv(t *testing.T) *supEnv {
 	if err := s.sup.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.app = web.New(web.Config{Auth: s.auth, Audit: s.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: s.clk.now})
+	s.app = newTestWeb(s.env, s.clk.now, s.hall.Generation)
 	Register(s.app, Deps{Auth: s.auth, Audit: s.audit, Catalog: s.catalog, Registry: s.registry, Files: s.files, Hall: s.hall,
 		Scoring: s.sup, Version: "test", Ping: s.store.Ping, Now: s.clk.now})
 	return s

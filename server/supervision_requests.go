@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/agencyhall/agencyhall/apperr"
+	"github.com/agencyhall/agencyhall/scoring"
 )
 
 // Supervision request bodies and queries. JSON names are the field keys
@@ -23,7 +24,7 @@ type complaintRequest struct {
 	TargetID   string   `json:"target_id"`
 	ProjectID  string   `json:"project_id,omitempty"`
 	Subject    string   `json:"subject"`
-	Details    string   `json:"details"`
+	Details    string   `json:"details" maxlen:"5000"`
 	Evidence   []string `json:"evidence,omitempty"`
 }
 
@@ -44,6 +45,15 @@ type moveComplaintRequest struct {
 	Note     string `json:"note,omitempty"`
 }
 
+// target is the step asked for, which must be one a regulator may take.
+func (r moveComplaintRequest) target() (scoring.ComplaintState, error) {
+	to := scoring.ComplaintState(strings.TrimSpace(r.To))
+	if !regulatorMoves[to] {
+		return "", apperr.Invalid().Field("to", "应为 accepted 受理、rejected 不予受理、investigating 开始调查、substantiated 属实或 unsubstantiated 不属实")
+	}
+	return to, nil
+}
+
 // sanctionRequest issues a sanction; from and to are dates (YYYY-MM-DD,
 // Beijing time; to includes its day) or RFC 3339 times.
 type sanctionRequest struct {
@@ -54,6 +64,14 @@ type sanctionRequest struct {
 	LegalBasis string `json:"legal_basis,omitempty"`
 	From       string `json:"from,omitempty"`
 	To         string `json:"to,omitempty"`
+}
+
+// input reads the dates; the rules of sanctions are the domain's.
+func (r sanctionRequest) input() (scoring.SanctionInput, error) {
+	v := apperr.Invalid()
+	in := scoring.SanctionInput{AgencyID: strings.TrimSpace(r.AgencyID), Kind: scoring.SanctionKind(r.Kind), Cause: r.Cause,
+		LegalBasis: r.LegalBasis, From: dateField(v, "from", r.From, false), To: dateField(v, "to", r.To, true)}
+	return in, v.OrNil()
 }
 
 type liftRequest struct {

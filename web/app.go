@@ -27,6 +27,14 @@ type Config struct {
 	// TrustedProxies are the addresses of reverse proxies whose
 	// X-Forwarded-For is believed; none by default.
 	TrustedProxies []string
+	// DataVersion moves whenever data behind public pages changes (the
+	// store's count of this process's public writes, plus the hall read
+	// model's generation, which also moves when it learns of another
+	// replica's change); CacheTTL bounds what it cannot see
+	// (DefaultCacheTTL when zero; negative turns the public response
+	// cache off).
+	DataVersion func() int64
+	CacheTTL    time.Duration
 }
 
 // App is the gin engine together with the declared routes.
@@ -39,6 +47,7 @@ type App struct {
 	maxBody       int64
 	now           func() time.Time
 	metrics       *Metrics
+	cache         *responseCache // nil when off
 	routes        []Route
 	// RenderError renders an error page for page routes; admin-ui sets it.
 	RenderError func(c *gin.Context, status int, e *apperr.Error)
@@ -58,6 +67,12 @@ func New(cfg Config) *App {
 	}
 	a := &App{Engine: gin.New(), auth: cfg.Auth, audit: cfg.Audit, log: cfg.Logger, secureCookies: cfg.SecureCookies,
 		maxBody: cfg.MaxBodyBytes, now: cfg.Now, metrics: newMetrics()}
+	if cfg.CacheTTL == 0 {
+		cfg.CacheTTL = DefaultCacheTTL
+	}
+	if cfg.CacheTTL > 0 {
+		a.cache = &responseCache{entries: map[string]*cachedResponse{}, ttl: cfg.CacheTTL, version: cfg.DataVersion}
+	}
 	a.Engine.ContextWithFallback = true
 	// Trust no proxy headers unless configured: otherwise anyone could set
 	// X-Forwarded-For to dodge the per-address login limit or forge the
@@ -86,12 +101,14 @@ func (a *App) Handle(r Route) {
 	}
 	a.routes = append(a.routes, r)
 	route := r
-	chain := []gin.HandlerFunc{func(c *gin.Context) { c.Set(ctxRoute, &route) }, a.authorize(route)}
+	chain := []gin.HandlerFunc{func(c *gin.Context) { c.Set(ctxRoute, &route) }, noStore, a.auditRefusal(route), a.authorize(route)}
 	if r.MaxBody > 0 {
 		chain = append(chain, bodyLimit(r.MaxBody))
 	}
 	if unsafe(r.Method) {
 		chain = append(chain, a.checkCSRF, a.auditChange(route))
+	} else if r.Method == http.MethodGet && r.Access.IsPublic() && a.cache != nil && !r.NoCache {
+		chain = append(chain, a.cachePublic)
 	}
 	chain = append(chain, r.Handler)
 	a.Engine.Handle(r.Method, r.Path, chain...)
@@ -112,6 +129,9 @@ const (
 	ctxAudit     = "ah.audit"
 	ctxCSRF      = "ah.csrf"
 	ctxRawBody   = "ah.raw_body"
+	ctxCSRFUsed  = "ah.csrf_used" // the response embeds the visitor's CSRF token
+	ctxFailure   = "ah.failure"   // the error the request was answered with (Fail)
+	ctxCSRFFail  = "ah.csrf_fail" // refused by the CSRF check, not by an access rule
 )
 
 func (a *App) withApp(c *gin.Context) { c.Set(ctxApp, a); c.Next() }

@@ -69,6 +69,11 @@ func Classify(c *gin.Context, err error) *apperr.Error {
 func Fail(c *gin.Context, err error) {
 	e := Classify(c, err)
 	status := Status(e.Kind)
+	c.Set(ctxFailure, e)
+	if status == http.StatusServiceUnavailable {
+		// A dependency (the database) is away for now: say when to try again.
+		c.Header("Retry-After", "5")
+	}
 	if app := appFrom(c); app != nil && isPage(c) && app.RenderError != nil {
 		app.RenderError(c, status, e)
 		c.Abort()
@@ -83,13 +88,4 @@ func Fail(c *gin.Context, err error) {
 
 // BindJSON decodes a JSON body into v, refusing unknown fields and
 // malformed input with a Chinese message.
-func BindJSON(c *gin.Context, v any) error {
-	dec := newStrictDecoder(c.Request.Body)
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if dec.More() {
-		return apperr.InvalidMsg("bad_json", "请求体只能包含一个 JSON 对象")
-	}
-	return nil
-}
+func BindJSON(c *gin.Context, v any) error { return decodeJSON(c.Request.Body, v) }

@@ -18,6 +18,8 @@ type Metrics struct {
 	inFlight prometheus.Gauge
 	dbErrors prometheus.Counter
 	JobRuns  *prometheus.CounterVec
+
+	cacheHits, cacheMisses prometheus.Counter // anonymous public reads served from / into the response cache
 }
 
 func newMetrics() *Metrics {
@@ -32,7 +34,11 @@ func newMetrics() *Metrics {
 		JobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "agencyhall_job_runs_total", Help: "Scheduled job runs by job and outcome."},
 			[]string{"job", "outcome"}),
 	}
-	m.Registry.MustRegister(m.duration, m.inFlight, m.dbErrors, m.JobRuns,
+	m.cacheHits = prometheus.NewCounter(prometheus.CounterOpts{Name: "agencyhall_http_cache_hits_total",
+		Help: "Anonymous public reads answered from the response cache."})
+	m.cacheMisses = prometheus.NewCounter(prometheus.CounterOpts{Name: "agencyhall_http_cache_misses_total",
+		Help: "Anonymous public reads rendered afresh."})
+	m.Registry.MustRegister(m.duration, m.inFlight, m.dbErrors, m.JobRuns, m.cacheHits, m.cacheMisses,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

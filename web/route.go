@@ -84,6 +84,10 @@ type Route struct {
 	// the application's default. It applies before the CSRF check, which
 	// reads form bodies; 0 keeps the default.
 	MaxBody int64
+	// NoCache keeps a public GET out of the response cache: its answer
+	// changes with something other than the data (health checks, the
+	// feed's settle horizon) or is a download that sets its own headers.
+	NoCache bool
 	// In and Out are example values of the JSON request and response bodies;
 	// the API document describes their types.
 	In, Out any

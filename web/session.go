@@ -67,6 +67,7 @@ func (a *App) authenticate(c *gin.Context) {
 // CSRFToken returns the token a form on this page must carry, creating the
 // anonymous visitor's cookie when needed.
 func CSRFToken(c *gin.Context) string {
+	c.Set(ctxCSRFUsed, true)
 	if v := c.GetString(ctxCSRF); v != "" {
 		return v
 	}
@@ -104,6 +105,7 @@ func (a *App) checkCSRF(c *gin.Context) {
 		got = c.PostForm(CSRFField)
 	}
 	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
+		c.Set(ctxCSRFFail, true)
 		Fail(c, apperr.Forbidden("页面已过期或请求来源不可信，请刷新页面后重试").Wrap(nil))
 		return
 	}
@@ -119,6 +121,17 @@ func StartSession(c *gin.Context, token string, sess auth.Session, p auth.Princi
 	c.Set(ctxPrincipal, p)
 	c.Set(ctxSession, sess)
 	c.Set(ctxCSRF, sess.CSRF)
+}
+
+// KeepCurrentSession keeps this request's own browser session after all
+// sessions of its account were ended (a password change): the other
+// browsers are logged out, this one is not.
+func KeepCurrentSession(c *gin.Context) error {
+	v, ok := c.Get(ctxSession)
+	if !ok {
+		return nil
+	}
+	return appFrom(c).auth.KeepSession(c.Request.Context(), v.(auth.Session))
 }
 
 // EndSession logs the current browser session out.

@@ -1,0 +1,126 @@
+package mongostore
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Every driver call runs under a cancel context of the store's own,
+// cancelled before the call returns, so that the driver's timers (server
+// selection, the operation timeout) hang off that context and never off the
+// caller's.
+//
+// The caller's context is often a *gin.Context: handlers pass theirs on, and
+// gin hands the same value to the next request as soon as the handler
+// returns. A timer that fires (the database is away) cancels itself and then
+// looks up its parent's Done channel — after the driver, woken by that very
+// cancellation, has already returned and the handler answered 503. On a
+// *gin.Context that look-up reads the recycled request field: a data race
+// with the next request (gin issue #4117). One level of our own in between
+// keeps the timers' parent private and its cancellation synchronous.
+func ownCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithCancel(ctx)
+}
+
+// collection is a *mongo.Collection whose operations take ownCtx.
+type collection struct{ *mongo.Collection }
+
+// FindOne reads the document before returning (SingleResult would
+// otherwise read it later with the context it was given).
+func (c collection) FindOne(ctx context.Context, filter any, opts ...options.Lister[options.FindOneOptions]) *mongo.SingleResult {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	raw, err := c.Collection.FindOne(ctx, filter, opts...).Raw()
+	if err != nil {
+		return mongo.NewSingleResultFromDocument(bson.D{}, err, nil)
+	}
+	return mongo.NewSingleResultFromDocument(raw, nil, nil)
+}
+
+func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister[options.FindOptions]) (*cursor, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	cur, err := c.Collection.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &cursor{cur}, nil
+}
+
+func (c collection) InsertOne(ctx context.Context, doc any, opts ...options.Lister[options.InsertOneOptions]) (*mongo.InsertOneResult, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.InsertOne(ctx, doc, opts...)
+}
+
+func (c collection) InsertMany(ctx context.Context, docs any, opts ...options.Lister[options.InsertManyOptions]) (*mongo.InsertManyResult, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.InsertMany(ctx, docs, opts...)
+}
+
+func (c collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...options.Lister[options.ReplaceOptions]) (*mongo.UpdateResult, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.ReplaceOne(ctx, filter, doc, opts...)
+}
+
+func (c collection) UpdateOne(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.UpdateOne(ctx, filter, update, opts...)
+}
+
+func (c collection) DeleteOne(ctx context.Context, filter any, opts ...options.Lister[options.DeleteOneOptions]) (*mongo.DeleteResult, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.DeleteOne(ctx, filter, opts...)
+}
+
+func (c collection) DeleteMany(ctx context.Context, filter any, opts ...options.Lister[options.DeleteManyOptions]) (*mongo.DeleteResult, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.DeleteMany(ctx, filter, opts...)
+}
+
+func (c collection) CountDocuments(ctx context.Context, filter any, opts ...options.Lister[options.CountOptions]) (int64, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.CountDocuments(ctx, filter, opts...)
+}
+
+func (c collection) EstimatedDocumentCount(ctx context.Context, opts ...options.Lister[options.EstimatedDocumentCountOptions]) (int64, error) {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Collection.EstimatedDocumentCount(ctx, opts...)
+}
+
+// cursor is a *mongo.Cursor whose calls that reach the server take ownCtx.
+type cursor struct{ *mongo.Cursor }
+
+func (c *cursor) Next(ctx context.Context) bool {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Cursor.Next(ctx)
+}
+
+func (c *cursor) TryNext(ctx context.Context) bool {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Cursor.TryNext(ctx)
+}
+
+func (c *cursor) All(ctx context.Context, results any) error {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Cursor.All(ctx, results)
+}
+
+func (c *cursor) Close(ctx context.Context) error {
+	ctx, cancel := ownCtx(ctx)
+	defer cancel()
+	return c.Cursor.Close(ctx)
+}

@@ -1,0 +1,212 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Anonymous reads of public routes — the hall, project pages, the
+// directory, their JSON — are what the public hits hardest right before
+// deadlines. They are the same for every anonymous visitor, so the app
+// keeps each rendered response for a few seconds and answers conditional
+// requests with 304:
+//
+//   - an entry is served while the data version it was rendered at is
+//     current (every write of this process to public data moves it, see
+//     Config.DataVersion) and it is younger than the TTL, which bounds
+//     what time alone changes (a deadline passing) and what other
+//     replicas write;
+//   - a response that sets a cookie, embeds a CSRF token or is not a 200
+//     is never kept, and a request that carries a session or flash cookie
+//     never uses the cache: personal pages are not cached anywhere
+//     (Cache-Control: no-store) and public responses tell browsers to
+//     revalidate (no-cache) with their ETag and Last-Modified.
+
+// DefaultCacheTTL bounds how long time alone can leave a public page stale.
+const DefaultCacheTTL = 5 * time.Second
+
+// maxCacheEntries bounds the cache; it is emptied when full (query strings
+// of the directory's filters are many, the hot ones few).
+const maxCacheEntries = 4096
+
+type cachedResponse struct {
+	version  int64
+	at       time.Time
+	status   int
+	header   http.Header
+	body     []byte
+	etag     string
+	modified time.Time
+}
+
+type responseCache struct {
+	mu      sync.RWMutex
+	entries map[string]*cachedResponse
+	ttl     time.Duration
+	version func() int64 // the data version (Config.DataVersion)
+}
+
+func (rc *responseCache) current() int64 {
+	if rc.version == nil {
+		return 0
+	}
+	return rc.version()
+}
+
+func (rc *responseCache) get(key string) *cachedResponse {
+	rc.mu.RLock()
+	defer rc.mu.RUnlock()
+	return rc.entries[key]
+}
+
+func (rc *responseCache) put(key string, e *cachedResponse) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.entries) >= maxCacheEntries {
+		rc.entries = map[string]*cachedResponse{}
+	}
+	rc.entries[key] = e
+}
+
+// bufferedWriter holds a response back so it can be kept and answered
+// conditionally.
+type bufferedWriter struct {
+	gin.ResponseWriter
+	buf    bytes.Buffer
+	status int
+}
+
+func (w *bufferedWriter) WriteHeader(code int)        { w.status = code }
+func (w *bufferedWriter) WriteHeaderNow()             {}
+func (w *bufferedWriter) Write(b []byte) (int, error) { return w.buf.Write(b) }
+func (w *bufferedWriter) WriteString(s string) (int, error) {
+	return w.buf.WriteString(s)
+}
+func (w *bufferedWriter) Status() int   { return w.status }
+func (w *bufferedWriter) Size() int     { return w.buf.Len() }
+func (w *bufferedWriter) Written() bool { return w.buf.Len() > 0 || w.status != 0 }
+
+// cacheKey is the request as the response depends on it: the URL and the
+// htmx headers that select a fragment of a page.
+func cacheKey(r *http.Request) string {
+	var b strings.Builder
+	b.WriteString(r.URL.RequestURI())
+	for _, h := range []string{"HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted"} {
+		b.WriteString("\x00")
+		b.WriteString(r.Header.Get(h))
+	}
+	return b.String()
+}
+
+// personal reports whether the request carries anything that makes the
+// answer personal: credentials or a cookie other than the anonymous CSRF one.
+func personal(c *gin.Context) bool {
+	if !PrincipalOf(c).Anonymous() || c.GetHeader("Authorization") != "" {
+		return true
+	}
+	for _, ck := range c.Request.Cookies() {
+		if ck.Name != CSRFCookie {
+			return true
+		}
+	}
+	return false
+}
+
+// cachePublic serves anonymous GETs of a public route from the cache.
+func (a *App) cachePublic(c *gin.Context) {
+	if personal(c) {
+		c.Next()
+		return
+	}
+	rc := a.cache
+	key := cacheKey(c.Request)
+	now := a.now()
+	version := rc.current()
+	if e := rc.get(key); e != nil && e.version == version && now.Sub(e.at) < rc.ttl {
+		a.metrics.cacheHits.Inc()
+		writeCached(c, e)
+		c.Abort()
+		return
+	}
+	a.metrics.cacheMisses.Inc()
+	w := &bufferedWriter{ResponseWriter: c.Writer}
+	c.Writer = w
+	// Restored also when the handler panics: the recovery middleware then
+	// answers on the real writer and what was buffered is dropped.
+	defer func() { c.Writer = w.ResponseWriter }()
+	c.Next()
+	c.Writer = w.ResponseWriter
+	status := w.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	h := w.Header()
+	_, csrfUsed := c.Get(ctxCSRFUsed)
+	if status != http.StatusOK || csrfUsed || h.Get("Set-Cookie") != "" || c.IsAborted() {
+		w.ResponseWriter.WriteHeader(status)
+		_, _ = w.ResponseWriter.Write(w.buf.Bytes())
+		return
+	}
+	sum := sha256.Sum256(w.buf.Bytes())
+	e := &cachedResponse{version: version, at: now, status: status, header: h.Clone(), body: w.buf.Bytes(),
+		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: now.UTC().Truncate(time.Second)}
+	rc.put(key, e)
+	writeCached(c, e)
+}
+
+// writeCached answers with a kept response, or 304 when the client has it.
+func writeCached(c *gin.Context, e *cachedResponse) {
+	h := c.Writer.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	h.Set("ETag", e.etag)
+	h.Set("Last-Modified", e.modified.Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, no-cache")
+	h.Set("Vary", "Cookie, HX-Request, HX-Target")
+	if notModified(c.Request, e) {
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		c.Writer.WriteHeader(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	c.Writer.WriteHeader(e.status)
+	if c.Request.Method != http.MethodHead {
+		_, _ = c.Writer.Write(e.body)
+	}
+}
+
+// notModified applies If-None-Match, or else If-Modified-Since (RFC 9110 §13.2.2).
+func notModified(r *http.Request, e *cachedResponse) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, tag := range strings.Split(inm, ",") {
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			if tag == e.etag || tag == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !e.modified.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// noStore is the default for every declared route: responses are not kept
+// by browsers or proxies unless the route says otherwise (the response
+// cache for anonymous public reads, downloads that set their own).
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Next()
+}
