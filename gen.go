@@ -13,7 +13,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/agencyhall/agencyhall/demo"
-	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 )
 
@@ -50,30 +49,13 @@ func runGen(ctx context.Context, args []string, getenv func(string) string, stdo
 		}
 		defer pprof.StopCPUProfile()
 	}
-	log := cfg.logger(io.Discard)
-	db, err := openDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.close(context.WithoutCancel(ctx))
-	bucket, err := files.OpenBucket(ctx, cfg.BlobURL, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer bucket.Close()
-	key, err := hall.LoadQuoteKey(cfg.quoteKeyFile())
-	if err != nil {
-		return err
-	}
 	// Generated accounts are hashed at the lowest cost: thousands of them
 	// at the production cost would take minutes and they guard nothing.
-	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: key, now: time.Now, bcryptCost: bcrypt.MinCost})
+	svc, closeAll, err := openOffline(ctx, cfg, bcrypt.MinCost)
 	if err != nil {
 		return err
 	}
-	if err := svc.load(ctx); err != nil {
-		return err
-	}
+	defer closeAll()
 	// The generated history tells nobody: no notifications, mails or
 	// webhooks for events that happened "years ago".
 	quietHall := func(now func() time.Time) *hall.Service {

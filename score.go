@@ -6,8 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/agencyhall/agencyhall/files"
-	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
 )
 
@@ -31,28 +29,11 @@ func runScore(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		at = d.Start().AddDate(0, 0, 1).Add(-time.Second)
 	}
-	log := cfg.logger(io.Discard)
-	db, err := openDatabase(ctx, cfg, log)
+	svc, closeAll, err := openOffline(ctx, cfg, 0)
 	if err != nil {
 		return err
 	}
-	defer db.close(context.WithoutCancel(ctx))
-	bucket, err := files.OpenBucket(ctx, cfg.BlobURL, cfg.DataDir)
-	if err != nil {
-		return err
-	}
-	defer bucket.Close()
-	key, err := hall.LoadQuoteKey(cfg.quoteKeyFile())
-	if err != nil {
-		return err
-	}
-	svc, err := newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: key, now: time.Now})
-	if err != nil {
-		return err
-	}
-	if err := svc.load(ctx); err != nil {
-		return err
-	}
+	defer closeAll()
 	// Progress on stderr (stdout is the result): a long run shows it has
 	// started, and the fault-injection test times its kill points by it.
 	fmt.Fprintf(stderr, "正在计算信用评分（基准时间 %s）…\n", at.In(registry.Shanghai).Format("2006-01-02 15:04"))
