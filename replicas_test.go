@@ -49,8 +49,7 @@ func TestServeReplicasRunEachTickOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = store.DropDatabase(ctx)
-		_ = store.Close(ctx)
+		_ = store.CloseAndDrop(ctx)
 	})
 
 	env := envTestJobEvery + "=" + every.String()

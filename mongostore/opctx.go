@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -119,8 +120,15 @@ func (c *cursor) All(ctx context.Context, results any) error {
 	return c.Cursor.All(ctx, results)
 }
 
+// Close sends killCursors even when the caller's context is already done
+// (a request cut short, a stream stopped by its consumer): a cursor left
+// open on the server holds a connection there, and on FerretDB with
+// PostgreSQL a lock on its table, until this client disconnects.
 func (c *cursor) Close(ctx context.Context) error {
-	ctx, cancel := ownCtx(ctx)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cursorCloseTimeout)
 	defer cancel()
 	return c.Cursor.Close(ctx)
 }
+
+// cursorCloseTimeout bounds the killCursors of Close.
+const cursorCloseTimeout = 5 * time.Second

@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 
 	"github.com/agencyhall/agencyhall/apperr"
 )
@@ -66,6 +67,7 @@ const (
 // Store is a connection to one database.
 type Store struct {
 	client    *mongo.Client
+	opts      *options.ClientOptions
 	db        *mongo.Database
 	engine    Engine
 	sqliteDir string
@@ -85,7 +87,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", redactURI(cfg.URI), err)
 	}
-	s := &Store{client: client, db: client.Database(cfg.DB), sqliteDir: cfg.SQLiteDir, log: cfg.Logger}
+	s := &Store{client: client, opts: opts, db: client.Database(cfg.DB), sqliteDir: cfg.SQLiteDir, log: cfg.Logger}
 	pingCtx, cancel := context.WithTimeout(ctx, *opts.ServerSelectionTimeout*3)
 	defer cancel()
 	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
@@ -96,11 +98,54 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
+	if s.engine == EngineFerretDB && cfg.SQLiteDir == "" && !uriSetsMaxPoolSize(cfg.URI) {
+		// External FerretDB: only buildInfo tells; the embedded one got
+		// the cap in clientOptions already.
+		if err := s.reconnect(ctx, opts.SetMaxPoolSize(FerretDBMaxPoolSize)); err != nil {
+			return nil, fmt.Errorf("connect to %s: %w", redactURI(cfg.URI), err)
+		}
+	}
 	if err := s.ensureSchema(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	return s, nil
+}
+
+// FerretDBMaxPoolSize is the default connection limit towards FerretDB,
+// embedded or external. FerretDB answers an update by keeping the query
+// that found the document open on one backend connection while it writes
+// through a second, from a pool of 50 PostgreSQL connections
+// (pool_max_conns) or 100 per SQLite database. As many updates at once as
+// the pool has connections each hold one and wait for another: nothing
+// moves until the clients time out, and FerretDB does not give all the
+// connections back afterwards, so the server stays jammed. Measured with
+// TestUpdateStormFromThreeReplicas (3 clients × 100 goroutines × 3 updates):
+// with the driver's default pool of 100, 742 of 900 updates failed on the
+// embedded engine and 893 on PostgreSQL (whose database then could not even
+// be dropped); with 16, none, in 5.2 s and 1.6 s. At most 16
+// requests per client keeps every update's second connection free even
+// with three clients on one PostgreSQL-backed server (3 × 16 < 50): the
+// serving process, an offline `score` or `gen` run and a test harness. A
+// maxPoolSize in the URI wins; see README, "Running against a real MongoDB".
+const FerretDBMaxPoolSize = 16
+
+// uriSetsMaxPoolSize reports whether the connection string names a pool
+// size (ApplyURI fills in the default either way).
+func uriSetsMaxPoolSize(uri string) bool {
+	cs, err := connstring.Parse(uri)
+	return err == nil && cs.MaxPoolSizeSet
+}
+
+// reconnect replaces the client with one built from opts.
+func (s *Store) reconnect(ctx context.Context, opts *options.ClientOptions) error {
+	_ = s.client.Disconnect(context.WithoutCancel(ctx))
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return err
+	}
+	s.client, s.opts, s.db = client, opts, client.Database(s.db.Name())
+	return nil
 }
 
 // clientOptions applies the URI, then the configured or default timeouts
@@ -129,6 +174,9 @@ func clientOptions(cfg Config) *options.ClientOptions {
 	}
 	if opts.Timeout == nil && cfg.OpTimeout > 0 {
 		opts.SetTimeout(cfg.OpTimeout)
+	}
+	if embedded && !uriSetsMaxPoolSize(cfg.URI) {
+		opts.SetMaxPoolSize(FerretDBMaxPoolSize)
 	}
 	return opts
 }
@@ -161,8 +209,25 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close disconnects the driver.
 func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
 
-// DropDatabase removes the whole database; tests use it to clean up.
-func (s *Store) DropDatabase(ctx context.Context) error { return s.db.Drop(ctx) }
+// CloseAndDrop disconnects, then removes the whole database over a fresh
+// connection; tests use it to clean up. Disconnecting first ends every
+// cursor the store may still hold open on the server: FerretDB on
+// PostgreSQL keeps a table locked while a cursor on it is open, so a drop
+// sent beside a forgotten cursor waits for it forever while holding
+// FerretDB's catalogue lock, and every other client of that server hangs.
+func (s *Store) CloseAndDrop(ctx context.Context) error {
+	name := s.db.Name()
+	opts := s.opts
+	if err := s.client.Disconnect(ctx); err != nil {
+		return err
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return err
+	}
+	defer client.Disconnect(context.WithoutCancel(ctx))
+	return client.Database(name).Drop(ctx)
+}
 
 // DBName is the database's name.
 func (s *Store) DBName() string { return s.db.Name() }

@@ -53,7 +53,7 @@ func openTestStore(t testing.TB) *Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.DropDatabase(context.Background()); _ = s.Close(context.Background()) })
+	t.Cleanup(func() { _ = s.CloseAndDrop(context.Background()) })
 	return s
 }
 

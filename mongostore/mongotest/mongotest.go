@@ -94,8 +94,7 @@ func (s *Server) Store(t testing.TB) *mongostore.Store {
 	}
 	t.Cleanup(func() {
 		ctx := context.Background()
-		_ = st.DropDatabase(ctx)
-		_ = st.Close(ctx)
+		_ = st.CloseAndDrop(ctx)
 	})
 	return st
 }
