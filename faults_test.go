@@ -1,8 +1,9 @@
 //go:build faults
 
-// Not yet in CI (see docs/RELIABILITY.md): run with
+// The fault-injection suite, kept out of `go test ./...` because it builds
+// and kills the real binary many times and takes minutes; CI runs it in the
+// external-engine step of .ci/run (see docs/RELIABILITY.md):
 //   go test -tags faults -run 'TestKillDuringJobs|TestServeReplicasRunEachTickOnce' .
-// It builds and kills the real binary many times and takes minutes.
 
 package main
 
