@@ -65,6 +65,11 @@ func runGen(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	d := demo.Deps{Auth: svc.auth, Catalog: svc.catalog, Registry: svc.registry, Files: svc.files, Now: time.Now,
 		NewHall: quietHall, NewScoring: svc.scoringAt}
+	// A platform admin as serve would create on an empty database, so the
+	// generated city can be operated (and profiled: /debug/pprof/) at once.
+	if err := bootstrapAdmin(ctx, svc.auth, getenv("AGENCYHALL_ADMIN_PASSWORD"), false, stdout); err != nil {
+		return err
+	}
 	start := time.Now()
 	if _, err := demo.Seed(ctx, d); err != nil {
 		return fmt.Errorf("demo base: %w", err)

@@ -57,6 +57,7 @@ type ui struct {
 	pages  map[string]*template.Template
 	// importErrors keeps each admin's last import error workbooks (catalog, calendar).
 	importErrors *errorBooks
+	actorLabels  *actorLabels // who acted, for timelines
 }
 
 // Register declares every page route on app and makes web.Fail render
@@ -69,7 +70,8 @@ func Register(app *web.App, d Deps) {
 	if d.SiteName == "" {
 		d.SiteName = defaultSiteName
 	}
-	u := &ui{Deps: d, assets: loadAssets(), importErrors: &errorBooks{books: map[string]errorBook{}}}
+	u := &ui{Deps: d, assets: loadAssets(), importErrors: &errorBooks{books: map[string]errorBook{}},
+		actorLabels: newActorLabels(d.Now)}
 	u.pages = mustParseTemplates(u.funcs())
 	app.RenderError = u.renderError
 	u.routes(app)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/files"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/registry"
@@ -175,6 +174,10 @@ func (u *ui) agencyName(ctx context.Context, names map[string]string, id string)
 	if n, ok := names[id]; ok && n != "" {
 		return n
 	}
+	if n, ok := u.Registry.Directory().PublicName(id); ok { // in memory
+		names[id] = n
+		return n
+	}
 	if a, err := u.Registry.Get(ctx, registry.Actor{}, id); err == nil {
 		names[id] = a.Profile.Name
 		return a.Profile.Name
@@ -217,27 +220,7 @@ func (u *ui) projectFile(ctx context.Context, projectID, id string) fileView {
 // timeline lists every state change with who made it: organisations for
 // everyone, and the person too for supervisors.
 func (u *ui) timeline(ctx context.Context, p hall.Project, names map[string]string, people bool) []stepView {
-	who := map[string]string{}
-	label := func(userID string) string {
-		if userID == "system" || userID == "" {
-			return "系统（自动）"
-		}
-		if l, ok := who[userID]; ok {
-			return l
-		}
-		l := "平台用户"
-		if usr, err := u.Auth.GetUser(ctx, userID); err == nil {
-			l = usr.Role.Label()
-			if org, err := u.Auth.GetOrg(ctx, usr.OrgID); err == nil && org.Name != "" {
-				l = org.Name + "（" + usr.Role.Label() + "）"
-			}
-			if people || usr.Role == auth.RoleRegulator {
-				l += " · " + usr.Name
-			}
-		}
-		who[userID] = l
-		return l
-	}
+	label := func(userID string) string { return u.actorLabels.label(ctx, u.Auth, userID, people) }
 	out := make([]stepView, 0, len(p.Timeline))
 	for _, s := range p.Timeline {
 		out = append(out, stepView{Step: s, Label: hall.EventLabel(s.Kind), Actor: label(s.Actor), Agency: names[s.Agency]})

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/agencyhall/agencyhall/apperr"
@@ -74,6 +75,10 @@ type Store interface {
 	// Insert writes a record whose Seq is not taken yet; a taken Seq is a
 	// conflict, which is how concurrent writers are serialised.
 	Insert(ctx context.Context, r Record) error
+	// InsertMany writes records in order and stops at the first failure:
+	// it returns how many it wrote, and a conflict when the next one's Seq
+	// was taken.
+	InsertMany(ctx context.Context, rs []Record) (int, error)
 	// Get reads the record with a sequence number.
 	Get(ctx context.Context, seq int64) (Record, error)
 	// AdvanceHead moves the head forward (never back).
@@ -98,6 +103,29 @@ type Filter struct {
 type Log struct {
 	store Store
 	now   func() time.Time
+
+	// Appends of this process are written in batches, one batch at a time
+	// (group commit): entries that arrive while a batch is being written
+	// wait and go together in the next one, as one insert of many records
+	// and one head update. Appended one by one, each entry took three round
+	// trips under one lock, and under load every write of the platform
+	// queued behind them. Other processes still race by the unique
+	// sequence number, as Append describes.
+	mu      sync.Mutex // guards queue and writing
+	queue   []*pendingAppend
+	writing bool
+	// The tail this process wrote last; only the one batch writer uses it.
+	tailSeq   int64
+	tailHash  string
+	tailKnown bool
+}
+
+// pendingAppend is an entry waiting for its batch.
+type pendingAppend struct {
+	entry Entry
+	rec   Record
+	err   error
+	done  chan struct{}
 }
 
 // NewLog builds the audit log.
@@ -111,42 +139,125 @@ func NewLog(store Store, now func() time.Time) *Log {
 // maxAppendTries bounds the walk past sequence numbers taken by others.
 const maxAppendTries = 1000
 
+// maxBatch bounds one batch's insert.
+const maxBatch = 200
+
 // Append adds an entry at the end of the chain. Writers race by inserting
 // the next sequence number: the unique _id decides, and a loser reads the
 // winner's record, takes its hash as the new tail and tries the next number.
 // The head document is only a hint for where the tail is, so a crash between
 // the insert and the head update leaves the chain intact.
 func (l *Log) Append(ctx context.Context, e Entry) (Record, error) {
-	seq, hash, err := l.store.Head(ctx)
-	if err != nil {
-		return Record{}, err
-	}
 	if e.Time.IsZero() {
 		e.Time = l.now()
 	}
 	// BSON dates keep milliseconds; hash what will be read back.
 	e.Time = e.Time.UTC().Truncate(time.Millisecond)
-	for try := 0; try < maxAppendTries; try++ {
-		r := Record{Seq: seq + 1, Time: e.Time.UTC(), ActorID: e.ActorID, ActorRole: e.ActorRole, OrgID: e.OrgID,
-			Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP, Summary: truncate(e.Summary, 2000), PrevHash: hash}
-		r.Hash = ComputeHash(r)
-		err := l.store.Insert(ctx, r)
-		if err == nil {
-			if err := l.store.AdvanceHead(ctx, r.Seq, r.Hash); err != nil {
-				return r, err
+	p := &pendingAppend{entry: e, done: make(chan struct{})}
+	l.mu.Lock()
+	l.queue = append(l.queue, p)
+	start := !l.writing
+	l.writing = true
+	l.mu.Unlock()
+	if start {
+		// The writer carries other requests' entries too, so this
+		// request's end must not cut it short (the store's own operation
+		// timeout still bounds every call).
+		go l.writeQueued(context.WithoutCancel(ctx))
+	}
+	<-p.done
+	return p.rec, p.err
+}
+
+// writeQueued writes batches until the queue is empty.
+func (l *Log) writeQueued(ctx context.Context) {
+	for {
+		l.mu.Lock()
+		batch := l.queue
+		if len(batch) > maxBatch {
+			batch, l.queue = batch[:maxBatch:maxBatch], batch[maxBatch:]
+		} else {
+			l.queue = nil
+		}
+		if len(batch) == 0 {
+			l.writing = false
+			l.mu.Unlock()
+			return
+		}
+		l.mu.Unlock()
+		l.writeBatch(ctx, batch)
+		for _, p := range batch {
+			close(p.done)
+		}
+	}
+}
+
+// writeBatch chains the entries after the tail and inserts them in order;
+// when another process took a number first, it continues after that
+// process's record.
+func (l *Log) writeBatch(ctx context.Context, batch []*pendingAppend) {
+	fail := func(todo []*pendingAppend, err error) {
+		l.tailKnown = false // perhaps written all the same: find the tail again
+		for _, p := range todo {
+			p.err = err
+		}
+	}
+	seq, hash := l.tailSeq, l.tailHash
+	if !l.tailKnown {
+		var err error
+		if seq, hash, err = l.store.Head(ctx); err != nil {
+			fail(batch, err)
+			return
+		}
+	}
+	todo, wrote := batch, false
+	for try := 0; len(todo) > 0; try++ {
+		if try == maxAppendTries {
+			fail(todo, fmt.Errorf("audit append: gave up after %d tries", maxAppendTries))
+			return
+		}
+		recs := make([]Record, len(todo))
+		for i, p := range todo {
+			e := p.entry
+			r := Record{Seq: seq + 1 + int64(i), Time: e.Time, ActorID: e.ActorID, ActorRole: e.ActorRole, OrgID: e.OrgID,
+				Action: e.Action, Target: e.Target, RequestID: e.RequestID, IP: e.IP, Summary: truncate(e.Summary, 2000)}
+			r.PrevHash = hash
+			if i > 0 {
+				r.PrevHash = recs[i-1].Hash
 			}
-			return r, nil
+			r.Hash = ComputeHash(r)
+			recs[i] = r
+		}
+		n, err := l.store.InsertMany(ctx, recs)
+		for i := 0; i < n; i++ {
+			todo[i].rec = recs[i]
+		}
+		if n > 0 {
+			seq, hash, wrote = recs[n-1].Seq, recs[n-1].Hash, true
+			l.tailSeq, l.tailHash, l.tailKnown = seq, hash, true
+		}
+		todo = todo[n:]
+		if err == nil {
+			break
 		}
 		if !apperr.Is(err, apperr.KindConflict) {
-			return Record{}, err
+			fail(todo, err)
+			return
 		}
 		taken, err := l.store.Get(ctx, seq+1)
 		if err != nil {
-			return Record{}, err
+			fail(todo, err)
+			return
 		}
 		seq, hash = taken.Seq, taken.Hash
 	}
-	return Record{}, fmt.Errorf("audit append: gave up after %d tries", maxAppendTries)
+	if wrote {
+		if err := l.store.AdvanceHead(ctx, seq, hash); err != nil {
+			for _, p := range batch {
+				p.err = err // written, but say that the head did not move
+			}
+		}
+	}
 }
 
 // List returns a page of records, newest first.

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/audit"
 	"github.com/agencyhall/agencyhall/mongostore/mongotest"
 )
@@ -364,5 +365,77 @@ func TestActionLabel(t *testing.T) {
 		if got := audit.ActionLabel(tc.action); got != tc.want {
 			t.Errorf("ActionLabel(%q) = %q, want %q", tc.action, got, tc.want)
 		}
+	}
+}
+
+// TestTwoProcessesShareTheChain: two logs on one store (two replicas)
+// append concurrently; each batches its own writers, and the two race by
+// sequence number. Nothing may be lost, doubled or unlinked.
+func TestTwoProcessesShareTheChain(t *testing.T) {
+	st := srv.Store(t).Audit()
+	c := newClock()
+	logs := []*audit.Log{audit.NewLog(st, c.Now), audit.NewLog(st, c.Now)}
+	const perLog = 40
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for li, l := range logs {
+		for w := range perLog {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if _, err := l.Append(context.Background(), entry(li*perLog+w)); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	const total = 2 * perLog
+	if v := mustVerify(t, st); !v.OK() || v.Count != total {
+		t.Fatalf("verification %+v, want an intact chain of %d", v, total)
+	}
+	targets := map[string]bool{}
+	if err := st.Each(context.Background(), func(r audit.Record) error { targets[r.Target] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(targets) != total {
+		t.Fatalf("%d distinct entries stored, want %d", len(targets), total)
+	}
+}
+
+// TestInsertManyStopsAtATakenNumber: the batch insert writes in order up
+// to the first taken sequence number and reports how far it got.
+func TestInsertManyStopsAtATakenNumber(t *testing.T) {
+	st := srv.Store(t).Audit()
+	rec := func(seq int64) audit.Record {
+		return audit.Record{Seq: seq, Time: time.Date(2026, 5, 11, 8, 0, 0, 0, time.UTC), Action: "user.login",
+			Target: fmt.Sprintf("user:%d", seq), Hash: fmt.Sprintf("h%d", seq)}
+	}
+	if err := st.Insert(context.Background(), rec(3)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		seqs     []int64
+		wantN    int
+		conflict bool
+	}{
+		{"free numbers", []int64{1, 2}, 2, false},
+		{"third taken", []int64{4, 5, 3, 6}, 2, true},
+		{"first taken", []int64{1, 7}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rs []audit.Record
+			for _, s := range tt.seqs {
+				rs = append(rs, rec(s))
+			}
+			n, err := st.InsertMany(context.Background(), rs)
+			if n != tt.wantN || apperr.Is(err, apperr.KindConflict) != tt.conflict {
+				t.Fatalf("InsertMany(%v) = %d, %v; want %d, conflict %v", tt.seqs, n, err, tt.wantN, tt.conflict)
+			}
+		})
 	}
 }

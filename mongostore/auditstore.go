@@ -2,11 +2,13 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/audit"
@@ -60,11 +62,37 @@ func (a *AuditStore) Head(ctx context.Context) (int64, string, error) {
 	return d.Seq, d.Hash, err
 }
 
-func (a *AuditStore) Insert(ctx context.Context, r audit.Record) error {
-	d := auditDoc{ID: auditID(r.Seq), Seq: r.Seq, Time: r.Time, ActorID: r.ActorID, ActorRole: r.ActorRole,
+func auditDocOf(r audit.Record) auditDoc {
+	return auditDoc{ID: auditID(r.Seq), Seq: r.Seq, Time: r.Time, ActorID: r.ActorID, ActorRole: r.ActorRole,
 		OrgID: r.OrgID, Action: r.Action, Target: r.Target, RequestID: r.RequestID, IP: r.IP, Summary: r.Summary,
 		PrevHash: r.PrevHash, Hash: r.Hash}
-	return insertDoc(ctx, a.s, collAudit, "审计记录", d)
+}
+
+func (a *AuditStore) Insert(ctx context.Context, r audit.Record) error {
+	return insertDoc(ctx, a.s, collAudit, "审计记录", auditDocOf(r))
+}
+
+// InsertMany is one ordered insert: the server stops at the first error
+// and reports its index, which is how many went in.
+func (a *AuditStore) InsertMany(ctx context.Context, rs []audit.Record) (int, error) {
+	docs := make([]any, len(rs))
+	for i, r := range rs {
+		docs[i] = auditDocOf(r)
+	}
+	_, err := a.s.coll(collAudit).InsertMany(ctx, docs)
+	if err == nil {
+		a.s.wrote(collAudit)
+		return len(rs), nil
+	}
+	n := 0
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && bwe.WriteConcernError == nil {
+		n = bwe.WriteErrors[0].Index
+	}
+	if n > 0 {
+		a.s.wrote(collAudit)
+	}
+	return n, translate(err, "审计记录")
 }
 
 func (a *AuditStore) Get(ctx context.Context, seq int64) (audit.Record, error) {

@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -52,9 +53,9 @@ func (c collection) Find(ctx context.Context, filter any, opts ...options.Lister
 }
 
 func (c collection) InsertOne(ctx context.Context, doc any, opts ...options.Lister[options.InsertOneOptions]) (*mongo.InsertOneResult, error) {
-	ctx, cancel := ownCtx(ctx)
-	defer cancel()
-	return c.Collection.InsertOne(ctx, doc, opts...)
+	return retryBusy(ctx, func(ctx context.Context) (*mongo.InsertOneResult, error) {
+		return c.Collection.InsertOne(ctx, doc, opts...)
+	})
 }
 
 func (c collection) InsertMany(ctx context.Context, docs any, opts ...options.Lister[options.InsertManyOptions]) (*mongo.InsertManyResult, error) {
@@ -64,21 +65,21 @@ func (c collection) InsertMany(ctx context.Context, docs any, opts ...options.Li
 }
 
 func (c collection) ReplaceOne(ctx context.Context, filter, doc any, opts ...options.Lister[options.ReplaceOptions]) (*mongo.UpdateResult, error) {
-	ctx, cancel := ownCtx(ctx)
-	defer cancel()
-	return c.Collection.ReplaceOne(ctx, filter, doc, opts...)
+	return retryBusy(ctx, func(ctx context.Context) (*mongo.UpdateResult, error) {
+		return c.Collection.ReplaceOne(ctx, filter, doc, opts...)
+	})
 }
 
 func (c collection) UpdateOne(ctx context.Context, filter, update any, opts ...options.Lister[options.UpdateOneOptions]) (*mongo.UpdateResult, error) {
-	ctx, cancel := ownCtx(ctx)
-	defer cancel()
-	return c.Collection.UpdateOne(ctx, filter, update, opts...)
+	return retryBusy(ctx, func(ctx context.Context) (*mongo.UpdateResult, error) {
+		return c.Collection.UpdateOne(ctx, filter, update, opts...)
+	})
 }
 
 func (c collection) DeleteOne(ctx context.Context, filter any, opts ...options.Lister[options.DeleteOneOptions]) (*mongo.DeleteResult, error) {
-	ctx, cancel := ownCtx(ctx)
-	defer cancel()
-	return c.Collection.DeleteOne(ctx, filter, opts...)
+	return retryBusy(ctx, func(ctx context.Context) (*mongo.DeleteResult, error) {
+		return c.Collection.DeleteOne(ctx, filter, opts...)
+	})
 }
 
 func (c collection) DeleteMany(ctx context.Context, filter any, opts ...options.Lister[options.DeleteManyOptions]) (*mongo.DeleteResult, error) {
@@ -132,3 +133,35 @@ func (c *cursor) Close(ctx context.Context) error {
 
 // cursorCloseTimeout bounds the killCursors of Close.
 const cursorCloseTimeout = 5 * time.Second
+
+// retryBusy runs a single-document write again, up to busyRetries times,
+// when the embedded engine answers that its SQLite file is locked
+// (SQLITE_BUSY). SQLite gives up on a write transaction whose snapshot
+// another writer moved on, or after its busy timeout under a burst of
+// writes; the transaction was rolled back, so doing it again is safe. Only
+// single-document writes come here: a many-document write may have been
+// partly applied.
+func retryBusy[T any](ctx context.Context, op func(context.Context) (T, error)) (T, error) {
+	for try := 0; ; try++ {
+		octx, cancel := ownCtx(ctx)
+		r, err := op(octx)
+		cancel()
+		if err == nil || try == busyRetries || !isSQLiteBusy(err) {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, err
+		case <-time.After(time.Duration(try+1) * 25 * time.Millisecond):
+		}
+	}
+}
+
+const busyRetries = 3
+
+// isSQLiteBusy recognises FerretDB's report of SQLITE_BUSY (an internal
+// error carrying SQLite's message).
+func isSQLiteBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}

@@ -74,6 +74,8 @@ type Store struct {
 	log       *slog.Logger
 	locks     [256]sync.Mutex // striped per-document locks for non-atomic engines
 	published atomic.Int64    // writes of this process to data public pages show, see version.go
+	seqMu     sync.Mutex
+	seqs      map[string]counterDoc // counters as this process wrote them last, see counter.go
 }
 
 // Open connects, detects the engine and creates the declared collections

@@ -57,6 +57,19 @@ func openTestStore(t testing.TB) *Store {
 	return s
 }
 
+// openSecondStore opens another store on first's database, as a second
+// process would: its per-process locks are not first's. Closed at cleanup.
+func openSecondStore(t testing.TB, first *Store) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Config{URI: testURI, DB: first.DBName(), SQLiteDir: testSQLiteDir,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
+}
+
 // TestEngineDetected checks the buildInfo detection that picks the
 // compare-and-swap strategy. The embedded server must be FerretDB; for an
 // external server, AGENCYHALL_TEST_MONGO_ENGINE (mongodb or ferretdb) says

@@ -3,8 +3,6 @@ package mongostore
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,12 +15,7 @@ import (
 // wins each tick, on every engine.
 func TestClaimTickAcrossConnections(t *testing.T) {
 	first := openTestStore(t)
-	second, err := Open(context.Background(), Config{URI: testURI, DB: first.DBName(), SQLiteDir: testSQLiteDir,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.Close(context.Background())
+	second := openSecondStore(t, first)
 	ctx := context.Background()
 	base := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
 	for i := range 5 {

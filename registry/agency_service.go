@@ -54,9 +54,10 @@ func (r *Registry) Refresh(ctx context.Context, id string) error {
 	return nil
 }
 
-// RefreshCatalog tells the directory that service items changed.
+// RefreshCatalog re-reads the service items (another process may have
+// changed them) and gives them to the directory.
 func (r *Registry) RefreshCatalog(ctx context.Context) error {
-	items, err := r.catalog.List(ctx)
+	items, err := r.catalog.Reload(ctx)
 	if err != nil {
 		return err
 	}

@@ -6,15 +6,22 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/agencyhall/agencyhall/apperr"
 )
 
-// Catalog is the service catalog's rules over its store.
+// Catalog is the service catalog's rules over its store. It keeps the
+// sorted list in memory: every hall and directory page shows the catalog's
+// filters, and reading a few hundred items per page from the database
+// queued those pages behind the writes under load. A write through this
+// Catalog drops the copy; Reload re-reads it when another process changed
+// the items (the change feed, RefreshCatalog).
 type Catalog struct {
-	store CatalogStore
-	now   func() time.Time
+	store  CatalogStore
+	now    func() time.Time
+	sorted atomic.Pointer[[]ServiceItem]
 }
 
 // NewCatalog builds the catalog service.
@@ -59,7 +66,9 @@ func (c *Catalog) Put(ctx context.Context, it ServiceItem) (ServiceItem, error) 
 		return ServiceItem{}, err
 	}
 	it.UpdatedAt = c.now().UTC()
-	if err := c.store.PutServiceItem(ctx, it); err != nil {
+	err := c.store.PutServiceItem(ctx, it)
+	c.sorted.Store(nil) // even after an error: the write may have happened
+	if err != nil {
 		return ServiceItem{}, err
 	}
 	return it, nil
@@ -72,6 +81,14 @@ func (c *Catalog) Get(ctx context.Context, code string) (ServiceItem, error) {
 
 // List returns every item ordered by stage, then code.
 func (c *Catalog) List(ctx context.Context) ([]ServiceItem, error) {
+	if items := c.sorted.Load(); items != nil {
+		return slices.Clone(*items), nil
+	}
+	return c.Reload(ctx)
+}
+
+// Reload reads the items from the store again and returns them.
+func (c *Catalog) Reload(ctx context.Context) ([]ServiceItem, error) {
 	items, err := c.store.ListServiceItems(ctx)
 	if err != nil {
 		return nil, err
@@ -86,12 +103,13 @@ func (c *Catalog) List(ctx context.Context) ([]ServiceItem, error) {
 		}
 		return items[i].Code < items[j].Code
 	})
-	return items, nil
+	c.sorted.Store(&items)
+	return slices.Clone(items), nil
 }
 
 // CountEnabled counts the items open for selection.
 func (c *Catalog) CountEnabled(ctx context.Context) (int, error) {
-	items, err := c.store.ListServiceItems(ctx)
+	items, err := c.List(ctx)
 	n := 0
 	for _, it := range items {
 		if it.Enabled {

@@ -80,6 +80,18 @@ func (d *Directory) Put(a Agency) {
 	d.dirty = true
 }
 
+// PublicName is the name anyone may see (Registry.Get's rule): the
+// admitted profile's, and nothing before admission.
+func (d *Directory) PublicName(id string) (string, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	e, ok := d.entries[id]
+	if !ok || !e.agency.Status.Admitted() {
+		return "", false
+	}
+	return e.agency.Profile.Name, true
+}
+
 // Name is an agency's registered name, for listings that hold only its ID.
 func (d *Directory) Name(id string) (string, bool) {
 	d.mu.RLock()
