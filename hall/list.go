@@ -36,52 +36,62 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	}
 	region := strings.TrimRight(q.Region, "0")
 	text := strings.TrimSpace(q.Text)
-	var hits []*Project
-	for _, p := range s.cache.snapshot() {
+	match := func(p *Project) bool {
 		visible := p.State.Public() || (who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg) || who.Supervises()
 		switch {
 		case !visible:
-			continue
+			return false
 		case len(q.States) > 0 && !slices.Contains(q.States, p.State):
-			continue
+			return false
 		case q.Method != "" && p.Method != q.Method:
-			continue
+			return false
 		case q.ItemCode != "" && p.ItemCode != q.ItemCode:
-			continue
+			return false
 		case q.Stage != "" && p.Stage != q.Stage:
-			continue
+			return false
 		case region != "" && !strings.HasPrefix(p.Region, region):
-			continue
+			return false
 		case q.OwnerOrg != "" && p.OwnerOrg != q.OwnerOrg:
-			continue
+			return false
 		case q.AgencyID != "" && !isParticipant(p, q.AgencyID) && p.Winner != q.AgencyID:
-			continue
+			return false
 		case text != "" && !strings.Contains(p.Name, text) && !strings.Contains(p.ID, text):
-			continue
+			return false
 		}
-		hits = append(hits, p)
+		return true
 	}
-	switch q.Sort {
-	case "deadline":
-		sort.Slice(hits, func(i, j int) bool {
-			if !hits[i].SignupDeadline.Equal(hits[j].SignupDeadline) {
-				return hits[i].SignupDeadline.Before(hits[j].SignupDeadline)
-			}
-			return hits[i].ID < hits[j].ID
-		})
-	default:
-		sort.Slice(hits, func(i, j int) bool {
-			if !hits[i].CreatedAt.Equal(hits[j].CreatedAt) {
-				return hits[i].CreatedAt.After(hits[j].CreatedAt)
-			}
-			return hits[i].ID > hits[j].ID
-		})
+	from := (q.Page - 1) * q.PageSize
+	page := make([]Project, 0, q.PageSize)
+	total := 0
+	take := func(p *Project) {
+		if total >= from && len(page) < q.PageSize {
+			page = append(page, p.RedactedFor(who))
+		}
+		total++
 	}
-	total := len(hits)
-	from := min((q.Page-1)*q.PageSize, total)
-	page := make([]Project, 0, min(from+q.PageSize, total)-from)
-	for _, p := range hits[from:min(from+q.PageSize, total)] {
-		page = append(page, p.RedactedFor(who))
+	if q.Sort != "deadline" {
+		// The read model keeps this order: filter in it, copy the page only.
+		for _, p := range s.cache.newestFirst() {
+			if match(p) {
+				take(p)
+			}
+		}
+		return page, total
+	}
+	var hits []*Project
+	for _, p := range s.cache.snapshot() {
+		if match(p) {
+			hits = append(hits, p)
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if !hits[i].SignupDeadline.Equal(hits[j].SignupDeadline) {
+			return hits[i].SignupDeadline.Before(hits[j].SignupDeadline)
+		}
+		return hits[i].ID < hits[j].ID
+	})
+	for _, p := range hits {
+		take(p)
 	}
 	return page, total
 }
@@ -100,12 +110,16 @@ func (s *Service) Counts() map[State]int {
 func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportunity {
 	var out []Opportunity
 	now := s.Now()
+	agency, err := s.Agencies.Get(ctx, s.system, agencyID) // once, not per project
 	for _, p := range s.cache.snapshot() {
 		if p.State != StateOpen || !now.Before(p.SignupDeadline) {
 			continue
 		}
-		ok, reason := s.Eligible(ctx, *p, agencyID)
-		out = append(out, Opportunity{Project: p.RedactedFor(registry.Actor{Kind: registry.ActorAgency, OrgID: agencyID}), Eligible: ok, Reason: reason})
+		reason := "已报名"
+		if _, signed := p.SignupOf(agencyID); !signed {
+			reason = s.agencyMay(agency, err, p, agencyID, now)
+		}
+		out = append(out, Opportunity{Project: p.RedactedFor(registry.Actor{Kind: registry.ActorAgency, OrgID: agencyID}), Eligible: reason == "", Reason: reason})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Project.SignupDeadline.Before(out[j].Project.SignupDeadline) })
 	return out

@@ -2,6 +2,8 @@ package hall
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 )
@@ -18,6 +20,17 @@ type projects struct {
 	mu   sync.RWMutex
 	byID map[string]*Project
 	gen  atomic.Int64 // bumped on every change, so derived views know when to rebuild
+
+	// newest is every project, newest first: the hall's default order,
+	// kept so that a list request filters in order instead of sorting
+	// every project. Built on first use, then kept by put: the sort key
+	// (creation time, ID) never changes, so a binary search finds where a
+	// project is or belongs, and put publishes a copy with its pointer
+	// replaced or inserted there — a few microseconds, where rebuilding on
+	// each creation held the lock for a sort of every project and stalled
+	// every reader behind it. Readers share the slice; nobody modifies a
+	// published one.
+	newest []*Project
 }
 
 func (m *projects) put(p Project) {
@@ -26,11 +39,57 @@ func (m *projects) put(p Project) {
 	if m.byID == nil {
 		m.byID = map[string]*Project{}
 	}
-	if old, ok := m.byID[p.ID]; ok && old.Version > p.Version {
+	old, ok := m.byID[p.ID]
+	if ok && old.Version > p.Version {
 		return // never replace a newer state with an older one
 	}
 	m.byID[p.ID] = &p
 	m.gen.Add(1)
+	if m.newest == nil {
+		return
+	}
+	if ok && !old.CreatedAt.Equal(p.CreatedAt) {
+		m.newest = nil // a key changed after all: rebuild on next use
+		return
+	}
+	i := sort.Search(len(m.newest), func(i int) bool { return !newer(m.newest[i], &p) })
+	if i < len(m.newest) && m.newest[i].ID == p.ID {
+		next := slices.Clone(m.newest)
+		next[i] = &p
+		m.newest = next
+		return
+	}
+	m.newest = slices.Insert(slices.Clip(m.newest), i, &p)
+}
+
+// newestFirst returns every project ordered by creation, newest first (ID
+// descending among equals), as shared read-only pointers.
+func (m *projects) newestFirst() []*Project {
+	m.mu.RLock()
+	out := m.newest
+	m.mu.RUnlock()
+	if out != nil {
+		return out
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.newest == nil {
+		all := make([]*Project, 0, len(m.byID))
+		for _, p := range m.byID {
+			all = append(all, p)
+		}
+		sort.Slice(all, func(i, j int) bool { return newer(all[i], all[j]) })
+		m.newest = all
+	}
+	return m.newest
+}
+
+// newer is the hall's default order.
+func newer(a, b *Project) bool {
+	if !a.CreatedAt.Equal(b.CreatedAt) {
+		return a.CreatedAt.After(b.CreatedAt)
+	}
+	return a.ID > b.ID
 }
 
 func (m *projects) get(id string) (Project, bool) {

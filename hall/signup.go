@@ -15,25 +15,31 @@ import (
 // qualification must be valid on the sign-up deadline's day.
 func (s *Service) eligibility(ctx context.Context, p *Project, agencyID string, at time.Time) (registry.Agency, string) {
 	a, err := s.Agencies.Get(ctx, s.system, agencyID)
+	return a, s.agencyMay(a, err, p, agencyID, at)
+}
+
+// agencyMay is eligibility's rule for an agency already read (err: the
+// read's error), so a list of projects reads the agency once.
+func (s *Service) agencyMay(a registry.Agency, err error, p *Project, agencyID string, at time.Time) string {
 	if err != nil {
-		return a, "机构未入驻平台"
+		return "机构未入驻平台"
 	}
 	switch a.Status {
 	case registry.StatusActive:
 	case registry.StatusSuspended:
-		return a, "机构已被暂停，暂不能参加选取"
+		return "机构已被暂停，暂不能参加选取"
 	case registry.StatusBlacklisted:
-		return a, "机构已列入黑名单，不能参加选取"
+		return "机构已列入黑名单，不能参加选取"
 	default:
-		return a, "机构尚未通过入驻审核"
+		return "机构尚未通过入驻审核"
 	}
 	for _, e := range p.Excluded {
 		if e.AgencyID == agencyID {
-			return a, "本项目要求该机构回避：" + e.Reason
+			return "本项目要求该机构回避：" + e.Reason
 		}
 	}
 	if p.Funding == FundingFiscal && s.Grade(agencyID) == "D" {
-		return a, "信用等级为 D 的机构不能参加财政资金项目"
+		return "信用等级为 D 的机构不能参加财政资金项目"
 	}
 	day := registry.DateOf(at)
 	if !p.SignupDeadline.IsZero() {
@@ -44,12 +50,12 @@ func (s *Service) eligibility(ctx context.Context, p *Project, agencyID string, 
 		item.QualMode = registry.QualAllOf
 	}
 	if !registry.MeetsRequirement(item, a.Profile.Qualifications, day) {
-		return a, "缺少在报名截止日有效且符合要求的资质"
+		return "缺少在报名截止日有效且符合要求的资质"
 	}
 	if !slices.ContainsFunc(a.Listings, func(l registry.Listing) bool { return l.ItemCode == p.ItemCode }) {
-		return a, "机构未在服务清单中登记该服务事项"
+		return "机构未在服务清单中登记该服务事项"
 	}
-	return a, ""
+	return ""
 }
 
 // Eligible reports whether the agency may sign up now, with the reason.
