@@ -200,34 +200,6 @@ func killAfter(t *testing.T, cmd *exec.Cmd, out *lockedBuffer, done chan error, 
 	return false // it exited on its own just before the signal
 }
 
-// startServeWith starts `agencyhall serve` with extra flags and environment
-// and waits until it is ready (startServe with options).
-func startServeWith(t *testing.T, bin string, args []string, env ...string) *child {
-	t.Helper()
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	c := &child{base: "http://" + addr, out: &lockedBuffer{}, done: make(chan struct{})}
-	c.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
-	c.cmd.Env = childEnv(append([]string{"AGENCYHALL_ADMIN_PASSWORD=" + lifecycleAdminPassword}, env...)...)
-	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { c.waitErr = c.cmd.Wait(); close(c.done) }()
-	t.Cleanup(func() {
-		select {
-		case <-c.done:
-		default:
-			_ = c.cmd.Process.Kill()
-			<-c.done
-		}
-		if t.Failed() {
-			t.Logf("output of %s:\n%s", c.base, c.out.String())
-		}
-	})
-	c.waitReady(t)
-	return c
-}
-
 // kill9 SIGKILLs a serve child and waits for it.
 func (c *child) kill9(t *testing.T) {
 	t.Helper()

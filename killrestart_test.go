@@ -114,10 +114,17 @@ type child struct {
 
 func startServe(t *testing.T, bin, dataDir string) *child {
 	t.Helper()
+	return startServeWith(t, bin, []string{"--data-dir", dataDir})
+}
+
+// startServeWith starts `agencyhall serve` with extra flags and environment
+// and waits until it is ready (startServe with options).
+func startServeWith(t *testing.T, bin string, args []string, env ...string) *child {
+	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	c := &child{base: "http://" + addr, out: &lockedBuffer{}, done: make(chan struct{})}
-	c.cmd = exec.Command(bin, "serve", "--data-dir", dataDir, "--addr", addr)
-	c.cmd.Env = childEnv("AGENCYHALL_ADMIN_PASSWORD=" + lifecycleAdminPassword)
+	c.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
+	c.cmd.Env = childEnv(append([]string{"AGENCYHALL_ADMIN_PASSWORD=" + lifecycleAdminPassword}, env...)...)
 	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
