@@ -55,17 +55,9 @@ func (u *ui) importAgencies(c *gin.Context) {
 		u.showAgencyImport(c, http.StatusBadRequest, agencyImportPage{Form: uploadProblemForm(problem)})
 		return
 	}
-	var (
-		inputs []registry.MigrationInput
-		at     []int // the row of each input
-	)
-	for i, r := range rows {
-		if r.OK() {
-			inputs = append(inputs, r.Input)
-			at = append(at, i)
-		}
-	}
-	results, err := u.Registry.ImportMigrated(ctx, actor(c), inputs, u.Auth.MigrationHooks())
+	results, err := excel.ImportRows(rows, func(in []registry.MigrationInput) ([]registry.MigrationResult, error) {
+		return u.Registry.ImportMigrated(ctx, actor(c), in, u.Auth.MigrationHooks())
+	})
 	if err != nil {
 		n := registry.CountMigration(results)
 		if aerr := web.AuditRead(c, "agencies", fmt.Sprintf("迁移导入中介机构「%s」中断：已新增 %d 家，更新 %d 家，未变 %d 家，错误 %d 行",
@@ -74,11 +66,6 @@ func (u *ui) importAgencies(c *gin.Context) {
 		}
 		web.Fail(c, err)
 		return
-	}
-	for k, res := range results {
-		if res.Outcome == registry.MigrationRejected {
-			rows[at[k]].Reject(res.Err)
-		}
 	}
 	var bad []excel.AgencyRow
 	for _, r := range rows {

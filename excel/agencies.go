@@ -518,3 +518,30 @@ func wholeNumberText(s string) string {
 	}
 	return s
 }
+
+// ImportRows runs importFn on the inputs of the rows that read cleanly, in
+// order, and marks on each such row the rejection importFn returned for it.
+// The results come back as importFn gave them, also on error (the rows
+// before the failure are imported).
+func ImportRows(rows []AgencyRow, importFn func([]registry.MigrationInput) ([]registry.MigrationResult, error)) ([]registry.MigrationResult, error) {
+	var (
+		inputs []registry.MigrationInput
+		at     []int // the row of each input
+	)
+	for i, r := range rows {
+		if r.OK() {
+			inputs = append(inputs, r.Input)
+			at = append(at, i)
+		}
+	}
+	results, err := importFn(inputs)
+	if err != nil {
+		return results, err
+	}
+	for k, res := range results {
+		if res.Outcome == registry.MigrationRejected {
+			rows[at[k]].Reject(res.Err)
+		}
+	}
+	return results, nil
+}

@@ -321,3 +321,37 @@ func TestAgencyErrorWorkbook(t *testing.T) {
 		t.Errorf("plain error: %q", r.Errors)
 	}
 }
+
+// TestImportRowsMarksTheRejectedRows: only rows that read cleanly reach the
+// import, in order, and a rejection lands on the row it belongs to.
+func TestImportRowsMarksTheRejectedRows(t *testing.T) {
+	rows := []AgencyRow{
+		{Line: 2, Input: registry.MigrationInput{LegacyID: "a"}},
+		{Line: 3, Errors: []string{"统一社会信用代码：格式不对"}},
+		{Line: 4, Input: registry.MigrationInput{LegacyID: "c"}},
+		{Line: 5, Input: registry.MigrationInput{LegacyID: "d"}},
+	}
+	var seen []string
+	results, err := ImportRows(rows, func(in []registry.MigrationInput) ([]registry.MigrationResult, error) {
+		out := make([]registry.MigrationResult, len(in))
+		for i, m := range in {
+			seen = append(seen, m.LegacyID)
+			out[i] = registry.MigrationResult{Outcome: registry.MigrationCreated}
+			if m.LegacyID == "c" {
+				out[i] = registry.MigrationResult{Outcome: registry.MigrationRejected, Err: apperr.Invalid().Field("name", "名称已被占用").OrNil()}
+			}
+		}
+		return out, nil
+	})
+	if err != nil || len(results) != 3 {
+		t.Fatalf("%d results, %v", len(results), err)
+	}
+	if !slices.Equal(seen, []string{"a", "c", "d"}) {
+		t.Fatalf("imported %v, want a, c, d", seen)
+	}
+	for _, r := range rows {
+		if failed := !r.OK(); failed != (r.Line == 3 || r.Line == 4) {
+			t.Errorf("row %d: errors %v", r.Line, r.Errors)
+		}
+	}
+}

@@ -71,17 +71,9 @@ func (h *handlers) importAgencies(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var (
-		inputs []registry.MigrationInput
-		at     []int // the row of each input
-	)
-	for i, r := range rows {
-		if r.OK() {
-			inputs = append(inputs, r.Input)
-			at = append(at, i)
-		}
-	}
-	results, err := h.Registry.ImportMigrated(c, actorOf(web.PrincipalOf(c)), inputs, h.Auth.MigrationHooks())
+	results, err := excel.ImportRows(rows, func(in []registry.MigrationInput) ([]registry.MigrationResult, error) {
+		return h.Registry.ImportMigrated(c, actorOf(web.PrincipalOf(c)), in, h.Auth.MigrationHooks())
+	})
 	if err != nil {
 		// Rows before the failure are imported; failed requests are not
 		// audited around the handler, so leave the trace here.
@@ -92,11 +84,6 @@ func (h *handlers) importAgencies(c *gin.Context) {
 		}
 		web.Fail(c, err)
 		return
-	}
-	for k, res := range results {
-		if res.Outcome == registry.MigrationRejected {
-			rows[at[k]].Reject(res.Err)
-		}
 	}
 	n := registry.CountMigration(results)
 	out := agencyImportResponse{Created: n.Created, Updated: n.Updated, Unchanged: n.Unchanged, Errors: []agencyRowError{}}
