@@ -22,7 +22,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -105,25 +104,7 @@ const faultKills = 7 // kill points per job, at least
 // of 4). The packages are in the build cache after `go vet ./...`.
 func buildPlainBinary(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "agencyhall-plain")
-	args := []string{"build", "-buildvcs=false", "-o", bin}
-	env := os.Environ()
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			switch {
-			case s.Key == "-tags" && s.Value != "":
-				args = append(args, "-tags", s.Value)
-			case s.Key == "CGO_ENABLED":
-				env = append(env, "CGO_ENABLED="+s.Value)
-			}
-		}
-	}
-	cmd := exec.Command("go", append(args, ".")...)
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return buildBinaryAs(t, dir, "agencyhall-plain", false)
 }
 
 // runTool runs a command of the binary to completion and returns its output.

@@ -39,13 +39,21 @@ const (
 // in the build cache (and a -race run also checks the server for races).
 func buildBinary(t *testing.T, dir string) string {
 	t.Helper()
-	bin := filepath.Join(dir, "agencyhall")
+	return buildBinaryAs(t, dir, "agencyhall", true)
+}
+
+// buildBinaryAs builds the binary as name in dir with the test's own build
+// settings (tags, cgo), and with -race only when withRace is set and the
+// test itself runs with it.
+func buildBinaryAs(t *testing.T, dir, name string, withRace bool) string {
+	t.Helper()
+	bin := filepath.Join(dir, name)
 	args := []string{"build", "-buildvcs=false", "-o", bin}
 	env := os.Environ()
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			switch {
-			case s.Key == "-race" && s.Value == "true":
+			case s.Key == "-race" && s.Value == "true" && withRace:
 				args = append(args, "-race")
 			case s.Key == "-tags" && s.Value != "":
 				args = append(args, "-tags", s.Value)

@@ -72,12 +72,9 @@ type Store interface {
 	// Head returns the highest sequence number known to be written and its
 	// hash (0 and GenesisHash for an empty log). It may lag behind.
 	Head(ctx context.Context) (int64, string, error)
-	// Insert writes a record whose Seq is not taken yet; a taken Seq is a
-	// conflict, which is how concurrent writers are serialised.
-	Insert(ctx context.Context, r Record) error
 	// InsertMany writes records in order and stops at the first failure:
 	// it returns how many it wrote, and a conflict when the next one's Seq
-	// was taken.
+	// was taken — a taken Seq is how concurrent writers are serialised.
 	InsertMany(ctx context.Context, rs []Record) (int, error)
 	// Get reads the record with a sequence number.
 	Get(ctx context.Context, seq int64) (Record, error)

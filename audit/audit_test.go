@@ -413,8 +413,8 @@ func TestInsertManyStopsAtATakenNumber(t *testing.T) {
 		return audit.Record{Seq: seq, Time: time.Date(2026, 5, 11, 8, 0, 0, 0, time.UTC), Action: "user.login",
 			Target: fmt.Sprintf("user:%d", seq), Hash: fmt.Sprintf("h%d", seq)}
 	}
-	if err := st.Insert(context.Background(), rec(3)); err != nil {
-		t.Fatal(err)
+	if n, err := st.InsertMany(context.Background(), []audit.Record{rec(3)}); n != 1 || err != nil {
+		t.Fatalf("seeding seq 3: %d, %v", n, err)
 	}
 	tests := []struct {
 		name     string

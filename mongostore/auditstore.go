@@ -68,10 +68,6 @@ func auditDocOf(r audit.Record) auditDoc {
 		PrevHash: r.PrevHash, Hash: r.Hash}
 }
 
-func (a *AuditStore) Insert(ctx context.Context, r audit.Record) error {
-	return insertDoc(ctx, a.s, collAudit, "审计记录", auditDocOf(r))
-}
-
 // InsertMany is one ordered insert: the server stops at the first error
 // and reports its index, which is how many went in.
 func (a *AuditStore) InsertMany(ctx context.Context, rs []audit.Record) (int, error) {

@@ -63,20 +63,10 @@ func swap[D any, P versioned[D]](ctx context.Context, s *Store, coll, id string,
 // document at version expect while holding the lock, so on those engines
 // the version cannot have moved and the check needs no second read.
 func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id string, expect int64, next P, readUnderLock bool) error {
-	next.setVersion(expect + 1)
 	if s.engine == EngineMongoDB {
-		res, err := s.coll(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expect}}, next)
-		if err != nil {
-			next.setVersion(expect)
-			return err
-		}
-		if res.MatchedCount == 0 {
-			next.setVersion(expect)
-			return errVersionMismatch
-		}
-		s.wrote(coll)
-		return nil
+		return replaceAtVersion[D, P](ctx, s, coll, id, expect, next)
 	}
+	next.setVersion(expect + 1)
 	if !readUnderLock {
 		var cur D
 		if err := s.coll(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&cur); err != nil {
@@ -91,6 +81,25 @@ func swapLocked[D any, P versioned[D]](ctx context.Context, s *Store, coll, id s
 	if _, err := s.coll(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, next); err != nil {
 		next.setVersion(expect)
 		return err
+	}
+	s.wrote(coll)
+	return nil
+}
+
+// replaceAtVersion replaces the document id with next only if its stored
+// version is still expect (one conditional replace: atomic on MongoDB; on
+// FerretDB only under the caller's document lock), setting next's version
+// to expect+1; errVersionMismatch when the version moved.
+func replaceAtVersion[D any, P versioned[D]](ctx context.Context, s *Store, coll, id string, expect int64, next P) error {
+	next.setVersion(expect + 1)
+	res, err := s.coll(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: expect}}, next)
+	if err != nil {
+		next.setVersion(expect)
+		return err
+	}
+	if res.MatchedCount == 0 {
+		next.setVersion(expect)
+		return errVersionMismatch
 	}
 	s.wrote(coll)
 	return nil

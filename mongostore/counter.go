@@ -2,8 +2,7 @@ package mongostore
 
 import (
 	"context"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"errors"
 )
 
 // NextSequence atomically increments the named counter and returns the new
@@ -41,19 +40,17 @@ func (s *Store) nextCachedSequence(ctx context.Context, id string) (int64, bool,
 	}
 	next := known
 	next.Seq++
-	next.setVersion(known.getVersion() + 1)
-	res, err := s.coll(collCounters).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: known.getVersion()}}, next)
+	err := replaceAtVersion[counterDoc](ctx, s, collCounters, id, known.getVersion(), &next)
 	s.seqMu.Lock()
 	defer s.seqMu.Unlock()
-	if err != nil {
+	switch {
+	case errors.Is(err, errVersionMismatch):
+		delete(s.seqs, id) // another process moved it: read it again
+		return 0, false, nil
+	case err != nil:
 		delete(s.seqs, id) // perhaps written all the same
 		return 0, false, translate(err, "计数器")
 	}
-	if res.MatchedCount == 0 {
-		delete(s.seqs, id)
-		return 0, false, nil
-	}
-	s.wrote(collCounters)
 	s.seqs[id] = next
 	return next.Seq, true, nil
 }
