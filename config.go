@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
@@ -114,7 +115,44 @@ func newFlagSet(name string, cfg *config, getenv func(string) string, stderr io.
 	str(&cfg.OIDCUSCCClaim, "oidc-usccclaim", "AGENCYHALL_OIDC_USCCCLAIM", oidcDefaultUSCCClaim, "身份令牌中单位统一社会信用代码的声明（claim）名")
 	str(&cfg.OIDCName, "oidc-name", "AGENCYHALL_OIDC_NAME", oidcDefaultName, "登录页上统一身份认证按钮的文字")
 	str(&cfg.OIDCScopes, "oidc-scopes", "AGENCYHALL_OIDC_SCOPES", oidcDefaultScopes, "向统一身份认证平台申请的 scope，空格分隔（总含 openid）")
+	// The environment value is each flag's default, so that it applies
+	// when the flag is absent and an explicit flag still wins — but the
+	// usage text (-h, or any bad flag) prints defaults: secrets must not
+	// be in them. Only the printed default changes, never the value.
+	hideDefault(fs, "oidc-client-secret", func(string) string { return maskedSecret })
+	for _, name := range []string{"smtp-url", "mongo-uri", "blob-url"} {
+		hideDefault(fs, name, redactURL)
+	}
 	return fs
+}
+
+// maskedSecret is what the usage text shows for a secret set in the
+// environment.
+const maskedSecret = "******"
+
+// hideDefault replaces the default a flag's usage line prints.
+func hideDefault(fs *flag.FlagSet, name string, redact func(string) string) {
+	if f := fs.Lookup(name); f != nil && f.DefValue != "" {
+		f.DefValue = redact(f.DefValue)
+	}
+}
+
+// redactURL hides the password of a URL (smtp://user:xxxxx@host …),
+// keeping what helps to recognise the setting; anything that does not
+// parse is hidden whole, since it may be a secret typed wrongly.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return maskedSecret
+	}
+	for k := range u.Query() { // a password passed as a parameter
+		if lk := strings.ToLower(k); strings.Contains(lk, "pass") || strings.Contains(lk, "secret") || strings.Contains(lk, "token") || strings.Contains(lk, "key") {
+			q := u.Query()
+			q.Set(k, "xxxxx")
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.Redacted() // user:xxxxx@
 }
 
 // ocdsPrefix is the form of prefixes the Open Contracting Partnership assigns.

@@ -8,6 +8,7 @@ package adminui
 
 import (
 	"html/template"
+	"log/slog"
 	"time"
 
 	"github.com/agencyhall/agencyhall/audit"
@@ -58,6 +59,7 @@ type ui struct {
 	// importErrors keeps each admin's last import error workbooks (catalog, calendar).
 	importErrors *errorBooks
 	actorLabels  *actorLabels // who acted, for timelines
+	log          *slog.Logger
 }
 
 // Register declares every page route on app and makes web.Fail render
@@ -71,7 +73,7 @@ func Register(app *web.App, d Deps) {
 		d.SiteName = defaultSiteName
 	}
 	u := &ui{Deps: d, assets: loadAssets(), importErrors: &errorBooks{books: map[string]errorBook{}},
-		actorLabels: newActorLabels(d.Now)}
+		actorLabels: newActorLabels(d.Now), log: app.Logger()}
 	u.pages = mustParseTemplates(u.funcs())
 	app.RenderError = u.renderError
 	u.routes(app)

@@ -37,6 +37,7 @@ func (u *ui) notifyRoutes(app *web.App) {
 		{Method: http.MethodPost, Path: "/admin/webhooks/:id", Access: admin, Summary: "修改 Webhook 订阅", Action: "webhook.update", Handler: u.updateWebhook},
 		{Method: http.MethodPost, Path: "/admin/webhooks/:id/delete", Access: admin, Summary: "删除 Webhook 订阅", Action: "webhook.delete", Handler: u.deleteWebhook},
 		{Method: http.MethodPost, Path: "/admin/webhooks/:id/replay", Access: admin, Summary: "重新推送一条记录", Action: "webhook.replay", Handler: u.replayDelivery},
+		{Method: http.MethodPost, Path: "/admin/webhooks/:id/access-token", Access: admin, Summary: "更换订阅访问令牌", Action: "webhook.token", Handler: u.rotateWebhookToken},
 	} {
 		r.Page = true
 		r.Tag = "页面"
@@ -295,9 +296,42 @@ func (u *ui) createWebhook(c *gin.Context) {
 		return
 	}
 	web.Audit(c, "webhook:"+sub.ID, "登记 Webhook 订阅 "+sub.ID+"（"+sub.Name+"）")
-	// Rendered directly, not redirected: the secret must not travel in a
-	// URL or cookie, and this is the only time it is shown.
-	u.showWebhook(c, http.StatusCreated, sub.ID, nil, sub.Secret)
+	// The subscription stands without its access token: the page then
+	// offers to make one, so a failure here does not undo the creation.
+	tok, err := u.Auth.IssueCredential(c.Request.Context(), notify.SubscriberHolder(sub.ID), notify.AccessTokenName(sub.ID))
+	if err != nil {
+		u.log.WarnContext(c.Request.Context(), "webhook access token not issued", "subscription", sub.ID, "error", err)
+	}
+	// Rendered directly, not redirected: the secret and the token must not
+	// travel in a URL or cookie, and this is the only time they are shown.
+	u.showWebhook(c, http.StatusCreated, sub.ID, nil, newCredentials{Secret: sub.Secret, Token: tok})
+}
+
+// newCredentials are shown once, on the page that made them.
+type newCredentials struct {
+	Secret string // the signing secret, at creation
+	Token  string // the subscriber's access token, at creation or rotation
+}
+
+// rotateWebhookToken makes a new access token for the receiving system;
+// the old one stops working at once.
+func (u *ui) rotateWebhookToken(c *gin.Context) {
+	if !u.needNotify(c) {
+		return
+	}
+	ctx := c.Request.Context()
+	sub, err := u.Notify.Subscription(ctx, c.Param("id"))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	tok, err := u.Auth.IssueCredential(ctx, notify.SubscriberHolder(sub.ID), notify.AccessTokenName(sub.ID))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	web.Audit(c, "webhook:"+sub.ID, "更换 Webhook 订阅 "+sub.ID+"（"+sub.Name+"）的订阅访问令牌")
+	u.showWebhook(c, http.StatusOK, sub.ID, nil, newCredentials{Token: tok})
 }
 
 type deliveryRow struct {
@@ -306,18 +340,24 @@ type deliveryRow struct {
 }
 
 type webhookPage struct {
-	Sub       notify.Subscription
-	Form      webhookFormView
-	NewSecret string
-	Rows      []deliveryRow
-	Pager     pager
+	Sub  notify.Subscription
+	Form webhookFormView
+	New  newCredentials
+	// Token is the access token the receiving system holds (its prefix and
+	// date only); Issued is false when none was made.
+	Token  auth.APIToken
+	Issued bool
+	Rows   []deliveryRow
+	Pager  pager
 }
 
 const deliveriesPageSize = 20
 
-func (u *ui) webhook(c *gin.Context) { u.showWebhook(c, http.StatusOK, c.Param("id"), nil, "") }
+func (u *ui) webhook(c *gin.Context) {
+	u.showWebhook(c, http.StatusOK, c.Param("id"), nil, newCredentials{})
+}
 
-func (u *ui) showWebhook(c *gin.Context, status int, id string, f *webhookForm, secret string) {
+func (u *ui) showWebhook(c *gin.Context, status int, id string, f *webhookForm, fresh newCredentials) {
 	if !u.needNotify(c) {
 		return
 	}
@@ -327,7 +367,7 @@ func (u *ui) showWebhook(c *gin.Context, status int, id string, f *webhookForm, 
 		web.Fail(c, err)
 		return
 	}
-	page := webhookPage{Sub: sub, NewSecret: secret, Form: webhookFormView{Types: notify.WebhookTypes, CSRF: web.CSRFToken(c),
+	page := webhookPage{Sub: sub, New: fresh, Form: webhookFormView{Types: notify.WebhookTypes, CSRF: web.CSRFToken(c),
 		Action: "/admin/webhooks/" + url.PathEscape(sub.ID), Submit: "保存修改"}}
 	if f != nil {
 		page.Form.webhookForm = *f
@@ -340,6 +380,10 @@ func (u *ui) showWebhook(c *gin.Context, status int, id string, f *webhookForm, 
 		for _, e := range sub.Events {
 			page.Form.Events[e] = true
 		}
+	}
+	if page.Token, page.Issued, err = u.Auth.CredentialIssued(ctx, notify.SubscriberHolder(sub.ID)); err != nil {
+		web.Fail(c, err)
+		return
 	}
 	pg := queryPage(c)
 	items, total, err := u.Notify.Deliveries(ctx, id, pg, deliveriesPageSize)
@@ -365,7 +409,7 @@ func (u *ui) updateWebhook(c *gin.Context) {
 			web.Fail(c, err)
 			return
 		}
-		u.showWebhook(c, formStatus(err), c.Param("id"), &f, "")
+		u.showWebhook(c, formStatus(err), c.Param("id"), &f, newCredentials{})
 		return
 	}
 	web.Audit(c, "webhook:"+sub.ID, "修改 Webhook 订阅 "+sub.ID+"（"+sub.Name+"）")
@@ -378,11 +422,17 @@ func (u *ui) deleteWebhook(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
+	// The token goes first: a deletion that fails half-way leaves a
+	// subscription nobody outside can read, never a token that outlives it.
+	if err := u.Auth.RevokeCredentials(c.Request.Context(), notify.SubscriberHolder(id)); err != nil {
+		web.Fail(c, err)
+		return
+	}
 	if err := u.Notify.DeleteSubscription(c.Request.Context(), id); err != nil {
 		web.Fail(c, err)
 		return
 	}
-	web.Audit(c, "webhook:"+id, "删除 Webhook 订阅 "+id)
+	web.Audit(c, "webhook:"+id, "删除 Webhook 订阅 "+id+"（订阅访问令牌同时作废）")
 	u.setFlash(c, "ok", "已删除订阅 "+id+" 及其推送记录")
 	redirect(c, "/admin/webhooks")
 }

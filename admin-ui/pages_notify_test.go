@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/notify"
 )
 
 // dispatch runs the message centre's fan-out until its queue is empty.
@@ -126,9 +127,28 @@ func TestWebhookAdminPages(t *testing.T) {
 	if secret == nil {
 		t.Fatalf("secret not shown:\n%s", p.Body)
 	}
+	tokenRe := regexp.MustCompile(`<code id="new-token" class="secret">(ahw_[A-Za-z0-9_-]+)</code>`)
+	token := tokenRe.FindStringSubmatch(p.Body)
+	if token == nil {
+		t.Fatalf("access token not shown:\n%s", p.Body)
+	}
 	p = a.get("/admin/webhooks/WH0001")
-	wantContains(t, p, "公共信用信息平台", "确定选取结果、作出处理", "还没有推送记录")
-	wantNotContains(t, p, secret[1])
+	wantContains(t, p, "公共信用信息平台", "确定选取结果、作出处理", "还没有推送记录", token[1][:10]+"…", "更换令牌")
+	wantNotContains(t, p, secret[1], token[1])
+	p = a.post("/admin/webhooks/WH0001/access-token", nil)
+	wantStatus(t, p, http.StatusOK)
+	wantContains(t, p, "原令牌已失效")
+	wantNotContains(t, p, "new-secret", token[1])
+	rotated := tokenRe.FindStringSubmatch(p.Body)
+	if rotated == nil || rotated[1] == token[1] {
+		t.Fatalf("rotation showed %q", rotated)
+	}
+	if _, err := e.Auth.CredentialHolder(context.Background(), token[1]); err == nil {
+		t.Error("the replaced token still works")
+	}
+	if h, err := e.Auth.CredentialHolder(context.Background(), rotated[1]); err != nil || h != notify.SubscriberHolder("WH0001") {
+		t.Errorf("the new token: %q %v", h, err)
+	}
 	p = a.post("/admin/webhooks/WH0001", url.Values{"name": {"公共信用信息平台"}, "url": {"https://xy.example.gov.cn/hooks"}, "events": {"project.selected"}})
 	wantStatus(t, p, http.StatusSeeOther)
 	p = a.get("/admin/webhooks")
@@ -138,4 +158,8 @@ func TestWebhookAdminPages(t *testing.T) {
 	p = a.post("/admin/webhooks/WH0001/delete", nil)
 	wantStatus(t, p, http.StatusSeeOther)
 	wantContains(t, a.get("/admin/webhooks"), "已删除订阅 WH0001", "还没有订阅")
+	if _, err := e.Auth.CredentialHolder(context.Background(), rotated[1]); err == nil {
+		t.Error("the token outlived its subscription")
+	}
+	wantStatus(t, b.post("/admin/webhooks/WH0001/access-token", nil), http.StatusForbidden)
 }

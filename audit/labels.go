@@ -43,7 +43,7 @@ var actionLabels = map[string]string{
 	// 消息中心 and webhooks.
 	"notification.read": "标记消息已读", "notification.preferences": "修改通知设置",
 	"webhook.create": "登记 Webhook 订阅", "webhook.update": "修改 Webhook 订阅", "webhook.delete": "删除 Webhook 订阅",
-	"webhook.replay": "重新推送 Webhook",
+	"webhook.replay": "重新推送 Webhook", "webhook.token": "更换 Webhook 订阅访问令牌",
 	// Refused attempts, recorded by web around every route.
 	"access.denied": "越权尝试被拒绝",
 }

@@ -29,6 +29,8 @@ func (r Role) Label() string {
 		return "监管部门"
 	case RoleAdmin:
 		return "平台管理员"
+	case RoleSubscriber:
+		return "Webhook 订阅方"
 	}
 	return "公众"
 }

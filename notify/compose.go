@@ -117,10 +117,22 @@ func (s *Service) composeProject(ctx context.Context, e Event, dir *recipients) 
 	}
 	link := "/projects/" + p.ID
 	owner := dir.org(p.OwnerOrg)
+	note := e.Data["note"]
+	system := e.Data["actor"] == "system"
+	// The opening's own decision (not a later replacement of the winner)
+	// tells the agencies it set aside why: refused at the re-check, or
+	// holding an invalid quote. They get that notice instead of the
+	// general one (one notification per user and event).
+	decided := system && openingDecision(p, e)
 	var participants, others []string // every sign-up; those neither winner nor refused
-	refused := map[string]string{}
+	refused, invalid := map[string]string{}, map[string]string{}
 	if p.Opening != nil {
 		refused = p.Opening.Refused
+		for _, b := range p.Opening.Bids {
+			if !b.Valid {
+				invalid[b.AgencyID] = b.Invalid
+			}
+		}
 	}
 	winner := e.AgencyID
 	if winner == "" {
@@ -128,12 +140,12 @@ func (s *Service) composeProject(ctx context.Context, e Event, dir *recipients) 
 	}
 	for _, su := range p.Signups {
 		participants = append(participants, su.AgencyID)
-		if _, out := refused[su.AgencyID]; su.AgencyID != winner && !out {
+		_, out := refused[su.AgencyID]
+		_, bad := invalid[su.AgencyID]
+		if su.AgencyID != winner && !out && !(decided && bad) {
 			others = append(others, su.AgencyID)
 		}
 	}
-	note := e.Data["note"]
-	system := e.Data["actor"] == "system"
 	title := func(what string) string { return what + "：" + p.Name }
 	n := func(k Kind, to []Recipient, what, body string) notice {
 		return notice{kind: k, to: to, title: title(what), body: body, link: link}
@@ -177,14 +189,16 @@ func (s *Service) composeProject(ctx context.Context, e Event, dir *recipients) 
 			n(KindResult, dir.org(winner), "中选通知", "贵机构为本项目的中选机构，结果公示至 "+when(p.PublicityEnd)+"；公示期满无异议后请与业主签订合同。"),
 			n(KindResult, owner, "选取结果已确定", "中选机构："+name+"，结果公示至 "+when(p.PublicityEnd)+"。"+redrawNote(system, note)),
 			n(KindResult, dir.org(others...), "选取结果", "中选机构："+name+"。感谢参与。"+redrawNote(system, note)))
-		if system {
+		if decided {
 			out = append(out, s.refusedNotices(p, refused, dir, link)...)
+			out = append(out, invalidQuoteNotices(p, invalid, dir, link, "中选机构："+name+"。感谢参与。")...)
 		}
 	case hall.EventFailed:
 		out = append(out, n(KindResult, owner, "项目流标", "原因："+note+"。可以重新发布。"),
 			n(KindResult, dir.org(others...), "项目流标", "原因："+note+"。"))
-		if system {
+		if decided {
 			out = append(out, s.refusedNotices(p, refused, dir, link)...)
+			out = append(out, invalidQuoteNotices(p, invalid, dir, link, "项目流标，原因："+note+"。")...)
 		}
 	case hall.EventCancelled:
 		out = append(out, n(KindResult, owner, "项目已终止", "终止原因："+note), n(KindResult, dir.org(participants...), "项目已终止", "终止原因："+note))
@@ -193,6 +207,10 @@ func (s *Service) composeProject(ctx context.Context, e Event, dir *recipients) 
 			n(KindObjection, owner, "收到质疑", "有参与机构对选取结果提出质疑，公示暂停，待监管部门处理。"),
 			n(KindObjection, dir.supervising(p.Region), "待处理的质疑", "有参与机构对选取结果提出质疑，项目公示已暂停，请及时审查处理。"),
 			n(KindObjection, dir.org(e.AgencyID), "质疑已提交", "公示已暂停，监管部门处理后将通知贵机构。"))
+		if p.Winner != "" && p.Winner != e.AgencyID { // the winner's contract waits on it; who objected stays unsaid
+			out = append(out, n(KindObjection, dir.org(p.Winner), "中选结果收到质疑",
+				"有参与机构对选取结果提出质疑，公示暂停，监管部门处理后将通知贵机构。"))
+		}
 	case hall.EventObjectionDecided:
 		out = append(out, n(KindObjection, owner, "质疑处理结果", note), n(KindObjection, dir.org(participants...), "质疑处理结果", note))
 	case hall.EventPublicityEnded:
@@ -218,6 +236,10 @@ func (s *Service) composeProject(ctx context.Context, e Event, dir *recipients) 
 			body = note + "。"
 		}
 		out = append(out, n(KindDelivery, dir.org(winner), "服务成果验收通过", body))
+		if system { // accepted by the owner's silence: the owner did nothing, so tell it
+			out = append(out, n(KindDelivery, owner, "服务成果已视为验收通过",
+				"验收期限内未验收或退回，服务成果已视为验收通过。请及时评价服务，逾期未评价默认五星。"))
+		}
 	case hall.EventReturnedDelivery:
 		out = append(out, n(KindDelivery, dir.org(winner), "服务成果被退回修改", "退回原因："+note))
 	case hall.EventEvaluated:
@@ -246,6 +268,51 @@ func (s *Service) refusedNotices(p hall.Project, refused map[string]string, dir 
 	for _, id := range ids {
 		out = append(out, notice{kind: KindSignup, to: dir.org(id), title: "报名未通过资格复核：" + p.Name,
 			body: "开启时复核报名资格未通过，原因：" + refused[id] + "。", link: link})
+	}
+	return out
+}
+
+// openingDecision reports whether an event is the opening's outcome: the
+// first selection or failure of the project's timeline. A later one (a
+// replacement after an abandonment, a failure for want of candidates)
+// tells nobody again why the opening set them aside.
+func openingDecision(p hall.Project, e Event) bool {
+	for _, st := range p.Timeline {
+		if st.Kind == hall.EventSelected || st.Kind == hall.EventFailed {
+			// Stored times keep milliseconds; the read model may keep more.
+			return "project."+st.Kind == e.Type && st.At.Truncate(time.Millisecond).Equal(e.At.Truncate(time.Millisecond))
+		}
+	}
+	return false
+}
+
+// invalidQuoteNotices tell the agencies whose quote the opening found
+// invalid why, with the outcome. They name no amount — not even the
+// agency's own: the opening record shows it — only the public price
+// limits.
+func invalidQuoteNotices(p hall.Project, invalid map[string]string, dir *recipients, link, outcome string) []notice {
+	ids := make([]string, 0, len(invalid))
+	for id := range invalid {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var out []notice
+	for _, id := range ids {
+		reason := invalid[id]
+		if reason == "" {
+			reason = "不符合报价要求"
+		}
+		body := "开启时贵机构的报价被认定为无效，原因：" + reason
+		switch {
+		case strings.Contains(reason, "限价") && p.FloorFen > 0:
+			body += "（有效报价应在最低限价 " + yuan(p.FloorFen) + " 与最高限价 " + yuan(p.CeilingFen) + " 之间）"
+		case strings.Contains(reason, "限价"):
+			body += "（有效报价不得高于最高限价 " + yuan(p.CeilingFen) + "）"
+		case strings.Contains(reason, "回执"):
+			body += "（开启时解密的报价与提交时取得的回执不一致，可在开启记录中用回执核对）"
+		}
+		body += "。无效报价不参与评审。" + outcome
+		out = append(out, notice{kind: KindResult, to: dir.org(id), title: "报价无效：" + p.Name, body: body, link: link})
 	}
 	return out
 }

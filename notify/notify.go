@@ -74,7 +74,7 @@ var Kinds = []KindInfo{
 	{KindProjectMatch, "新项目推送", "发布了与本机构服务清单、所在省份相符且可报名的项目", false, agencies},
 	{KindAnnouncement, "公告审核", "公告待审核、审核通过或退回修改", true, []auth.Role{auth.RoleOwner, auth.RoleRegulator}},
 	{KindSignup, "报名", "报名成功，或开启时未通过资格复核（附原因）", true, agencies},
-	{KindResult, "开启与选取结果", "项目开启、选取结果、流标和终止", true, parties},
+	{KindResult, "开启与选取结果", "项目开启、选取结果（报价无效时附原因）、流标和终止", true, parties},
 	{KindObjection, "质疑", "收到质疑、待处理的质疑和处理结果", true, []auth.Role{auth.RoleOwner, auth.RoleAgency, auth.RoleRegulator}},
 	{KindContract, "签约与服务", "公示结束待签约、合同签订、延期、中止和恢复计时、放弃中选", true, parties},
 	{KindDelivery, "交付与验收", "服务成果待验收、验收通过或退回修改", true, parties},

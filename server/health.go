@@ -49,5 +49,6 @@ func (h *handlers) openAPI(c *gin.Context) {
 const apiDescription = "JSON API 的约定：路径前缀 /api/v1；列表接口以 page、page_size（不超过 100）分页，" +
 	"返回 {items, total, page, page_size}；时间为 RFC 3339（UTC）；金额为整数（分）；" +
 	"错误一律返回 {\"error\": {\"code\", \"message\", \"fields\"}}，message 为中文；每个响应带 X-Request-ID。" +
-	"认证：浏览器以登录会话 Cookie（改变状态的请求须带 X-CSRF-Token 头），程序以个人 API 令牌（Authorization: Bearer）。" +
+	"认证：浏览器以登录会话 Cookie（改变状态的请求须带 X-CSRF-Token 头），程序以个人 API 令牌（Authorization: Bearer）；" +
+	"Webhook 订阅方以其订阅访问令牌（Authorization: Bearer ahw_…）调用 /api/v1/webhooks/{id}/… ，只限本订阅。" +
 	"Prometheus 抓取 /metrics 时，以平台管理员账号创建的 API 令牌作 Bearer 令牌（bearer_token_file）。"

@@ -399,6 +399,8 @@ var writeEndpoints = map[string]writeEndpoint{
 	"PUT /api/v1/admin/webhooks/:id":                              {as: "admin", path: "/api/v1/admin/webhooks/{webhook}", valid: validWebhook, bad: webhookBadBodies()},
 	"DELETE /api/v1/admin/webhooks/:id":                           {noBody: "deletes the subscription named in the path"},
 	"POST /api/v1/admin/webhooks/:id/deliveries/:delivery/replay": {noBody: "queues the delivery named in the path again"},
+	"POST /api/v1/admin/webhooks/:id/access-token":                {noBody: "replaces the access token of the subscription named in the path"},
+	"POST /api/v1/webhooks/:id/deliveries/:delivery/replay":       {noBody: "the subscriber queues its delivery named in the path again"},
 
 	// Admins: the credit rule table.
 	"PUT /api/v1/admin/credit/rules/:id": {as: "admin", path: "/api/v1/admin/credit/rules/{rule}", valid: map[string]any{"points_tenths": -40}, bad: []badBody{

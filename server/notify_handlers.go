@@ -16,7 +16,8 @@ import (
 )
 
 // 消息中心 (message centre): the caller's notifications and e-mail
-// choices; for admins, webhook subscriptions and their deliveries.
+// choices; for admins, webhook subscriptions and their deliveries; for a
+// subscriber, its own deliveries (webhook_subscriber_handlers.go).
 
 const (
 	tagNotify   = "消息中心"
@@ -27,7 +28,7 @@ const (
 func (h *handlers) notifyRoutes() []web.Route {
 	loggedIn, admin := web.LoggedIn(), web.Roles(auth.RoleAdmin)
 	const get, post, put, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
-	return []web.Route{
+	return append([]web.Route{
 		{Method: get, Path: "/api/v1/my/notifications", Access: loggedIn, Tag: tagNotify,
 			Summary: "我的消息（新的在前）：可按类型 kind、只看未读 unread=true 筛选，附未读总数；每人保留最近 300 条",
 			In:      notificationQuery{Kind: "result", Unread: "true"}, Out: exampleNotificationPage, Handler: h.listNotifications},
@@ -49,7 +50,7 @@ func (h *handlers) notifyRoutes() []web.Route {
 		{Method: get, Path: "/api/v1/admin/webhooks", Access: admin, Tag: tagWebhooks, Summary: "Webhook 订阅列表（不含签名密钥）",
 			Out: []subscriptionDTO{exampleSubscription}, Handler: h.listWebhooks},
 		{Method: post, Path: "/api/v1/admin/webhooks", Access: admin, Tag: tagWebhooks, Action: "webhook.create",
-			Summary: "登记 Webhook 订阅：接收地址、事件类型和签名密钥（留空由平台生成）；密钥只在本次响应中返回。" +
+			Summary: "登记 Webhook 订阅：接收地址、事件类型和签名密钥（留空由平台生成）；密钥和订阅访问令牌只在本次响应中返回。" +
 				"每次推送为 POST JSON，头 X-AgencyHall-Signature 为 sha256=HMAC-SHA256(密钥, X-AgencyHall-Timestamp + \".\" + 正文) 的十六进制；同一订阅按事件发生顺序推送，失败按指数退避重试",
 			In:  subscriptionRequest{Name: "甘肃省公共信用信息平台", URL: "https://xy.example.gov.cn/hooks/zjcs", Events: []string{"project.selected", "sanction.issued"}, Active: new(true)},
 			Out: exampleSubscriptionWithSecret, Handler: h.createWebhook},
@@ -67,7 +68,7 @@ func (h *handlers) notifyRoutes() []web.Route {
 		{Method: post, Path: "/api/v1/admin/webhooks/:id/deliveries/:delivery/replay", Access: admin, Tag: tagWebhooks, Action: "webhook.replay",
 			Summary: "重新推送一条已完成或已失败的记录（相同正文、新的时间戳和签名，带 X-AgencyHall-Replay 头），排在该订阅待推送队列之后",
 			Out:     exampleHookDelivery, Handler: h.replayDelivery},
-	}
+	}, h.subscriberRoutes()...)
 }
 
 // needNotify answers 503 when the API runs without the message centre.
@@ -278,6 +279,13 @@ type subscriptionDTO struct {
 	UpdatedAt time.Time `json:"updated_at"`
 	// Secret is returned once, when the subscription is created.
 	Secret string `json:"secret,omitempty"`
+	// AccessToken is the receiving system's token for its own delivery
+	// log and replays, returned once, when the subscription is created
+	// (POST …/access-token makes a new one).
+	AccessToken string `json:"access_token,omitempty"`
+	// AccessTokenPrefix tells admins which token the receiving system
+	// holds (detail view; "" when none was issued).
+	AccessTokenPrefix string `json:"access_token_prefix,omitempty"`
 }
 
 func toSubscription(s notify.Subscription) subscriptionDTO {
@@ -327,6 +335,13 @@ func (h *handlers) createWebhook(c *gin.Context) {
 	web.Audit(c, "webhook:"+s.ID, "登记 Webhook 订阅 "+s.ID+"（"+s.Name+"）")
 	out := toSubscription(s)
 	out.Secret = s.Secret
+	// The subscription stands without the token; an admin can make one
+	// later (POST …/access-token), so a failure here does not undo it.
+	if tok, err := h.issueSubscriberToken(c, s.ID); err != nil {
+		h.app.Logger().WarnContext(c, "webhook access token not issued", "subscription", s.ID, "error", err)
+	} else {
+		out.AccessToken, out.AccessTokenPrefix = tok, tokenPrefix(tok)
+	}
 	c.JSON(http.StatusCreated, out)
 }
 
@@ -339,7 +354,16 @@ func (h *handlers) getWebhook(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toSubscription(s))
+	out := toSubscription(s)
+	t, ok, err := h.Auth.CredentialIssued(c, notify.SubscriberHolder(s.ID))
+	if err != nil {
+		web.Fail(c, err)
+		return
+	}
+	if ok {
+		out.AccessTokenPrefix = t.Prefix
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (h *handlers) updateWebhook(c *gin.Context) {
@@ -361,11 +385,17 @@ func (h *handlers) deleteWebhook(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
+	// The token goes first: a deletion that fails half-way leaves a
+	// subscription nobody outside can read, never a token that outlives it.
+	if err := h.Auth.RevokeCredentials(c, notify.SubscriberHolder(id)); err != nil {
+		web.Fail(c, err)
+		return
+	}
 	if err := h.Notify.DeleteSubscription(c, id); err != nil {
 		web.Fail(c, err)
 		return
 	}
-	web.Audit(c, "webhook:"+id, "删除 Webhook 订阅 "+id)
+	web.Audit(c, "webhook:"+id, "删除 Webhook 订阅 "+id+"（订阅访问令牌同时作废）")
 	c.Status(http.StatusNoContent)
 }
 
@@ -424,7 +454,11 @@ func (h *handlers) replayDelivery(c *gin.Context) {
 		web.Fail(c, err)
 		return
 	}
-	web.Audit(c, "webhook:"+d.SubscriptionID, "重新推送 "+d.ID)
+	what := "重新推送 " + d.ID
+	if web.PrincipalOf(c).Role == auth.RoleSubscriber {
+		what = "订阅方申请重新推送 " + d.ID
+	}
+	web.Audit(c, "webhook:"+d.SubscriptionID, what)
 	c.JSON(http.StatusOK, toHookDelivery(d))
 }
 
@@ -435,12 +469,13 @@ var (
 	exampleNotificationPage = notificationPage{listPage: examplePage(exampleNotification), Unread: 3}
 	examplePreferences      = preferencesDTO{MailEnabled: true, Email: "zhangwei@example.cn", Kinds: []preferenceKindDTO{
 		{Kind: "project_match", Label: "新项目推送", Note: "发布了与本机构服务清单、所在省份相符且可报名的项目", Mail: true},
-		{Kind: "result", Label: "开启与选取结果", Note: "项目开启、选取结果、流标和终止", Mail: true, Default: true}}}
+		{Kind: "result", Label: "开启与选取结果", Note: "项目开启、选取结果（报价无效时附原因）、流标和终止", Mail: true, Default: true}}}
 	exampleSubscription = subscriptionDTO{ID: "WH0001", Name: "甘肃省公共信用信息平台", URL: "https://xy.example.gov.cn/hooks/zjcs",
 		Events: []string{"project.selected", "sanction.issued"}, Active: true, CreatedAt: exampleTime, CreatedBy: "admin", UpdatedAt: exampleTime}
 	exampleSubscriptionWithSecret = func() subscriptionDTO {
 		s := exampleSubscription
 		s.Secret = "whsec_4f1c…（只显示这一次）"
+		s.AccessToken, s.AccessTokenPrefix = "ahw_Q2x1c3Rlcg…（只显示这一次）", "ahw_Q2x1c3"
 		return s
 	}()
 	exampleHookDelivery = hookDeliveryDTO{ID: "P202611260001:0004@WH0001", EventID: "P202611260001:0004", EventType: "project.selected",

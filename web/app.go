@@ -49,6 +49,10 @@ type App struct {
 	metrics       *Metrics
 	cache         *responseCache // nil when off
 	routes        []Route
+	// bearerRoutes are the routes of other systems' credentials, by
+	// "METHOD path": the authentication layer leaves their bearer token
+	// to the route's check. Written only while routes are registered.
+	bearerRoutes map[string]bool
 	// RenderError renders an error page for page routes; admin-ui sets it.
 	RenderError func(c *gin.Context, status int, e *apperr.Error)
 }
@@ -100,6 +104,12 @@ func (a *App) Handle(r Route) {
 		panic("web: route " + r.Method + " " + r.Path + " has no handler")
 	}
 	a.routes = append(a.routes, r)
+	if r.Access.cred != nil {
+		if a.bearerRoutes == nil {
+			a.bearerRoutes = map[string]bool{}
+		}
+		a.bearerRoutes[r.Method+" "+r.Path] = true
+	}
 	route := r
 	chain := []gin.HandlerFunc{func(c *gin.Context) { c.Set(ctxRoute, &route) }, noStore, a.auditRefusal(route), a.authorize(route)}
 	if r.MaxBody > 0 {
@@ -132,6 +142,7 @@ const (
 	ctxCSRFUsed  = "ah.csrf_used" // the response embeds the visitor's CSRF token
 	ctxFailure   = "ah.failure"   // the error the request was answered with (Fail)
 	ctxCSRFFail  = "ah.csrf_fail" // refused by the CSRF check, not by an access rule
+	ctxBearer    = "ah.bearer"    // another system's bearer token, for its route's check
 )
 
 func (a *App) withApp(c *gin.Context) { c.Set(ctxApp, a); c.Next() }
@@ -204,6 +215,24 @@ func RequestContext(c *gin.Context) context.Context { return c.Request.Context()
 
 func (a *App) authorize(r Route) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if cred := r.Access.cred; cred != nil {
+			if tok, ok := c.Get(ctxBearer); ok {
+				p, err := cred.Check(c, tok.(string))
+				if !p.Anonymous() {
+					p.Via = auth.ViaCredential
+					c.Set(ctxPrincipal, p) // the actor of the change, or of the refused attempt
+				}
+				if err == nil && !r.Access.Allows(p) {
+					err = apperr.Forbidden("")
+				}
+				if err != nil {
+					Fail(c, err)
+					return
+				}
+				c.Next()
+				return
+			}
+		}
 		p := PrincipalOf(c)
 		if r.Access.Allows(p) {
 			c.Next()

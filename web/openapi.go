@@ -132,6 +132,7 @@ type SecurityScheme struct {
 const (
 	secCookie = "cookieSession"
 	secBearer = "bearerToken"
+	secSystem = "systemToken" // another system's credential (Access Bearer)
 )
 
 var errorRef = &Schema{Ref: "#/components/schemas/Error"}
@@ -152,6 +153,8 @@ func OpenAPI(routes []Route, info Info) *Document {
 					Description: "登录（POST /api/v1/auth/login）后的会话 Cookie；改变状态的请求还须在 " + CSRFHeader + " 头中携带登录时返回的 csrf_token"},
 				secBearer: {Type: "http", Scheme: "bearer",
 					Description: "个人 API 令牌（POST /api/v1/me/tokens 创建，只显示一次），以 Authorization: Bearer <令牌> 发送；无需 CSRF 令牌"},
+				secSystem: {Type: "http", Scheme: "bearer",
+					Description: "其他系统的访问令牌（如 Webhook 订阅方的订阅访问令牌，ahw_ 开头，由平台管理员登记或更换订阅时生成，只显示一次），只能调用为其声明的接口，且只限其本身的订阅；以 Authorization: Bearer <令牌> 发送"},
 			},
 		},
 	}
@@ -259,7 +262,11 @@ func operation(r Route, pathParams []string) Operation {
 	if r.In != nil || body {
 		errResp("400", "请求有误（fields 中列出各字段的问题）")
 	}
-	if !r.Access.IsPublic() {
+	if r.Access.Credential() != nil {
+		op.Security = []map[string][]string{{secSystem: {}}}
+		errResp("401", "缺少访问令牌或令牌无效")
+		errResp("403", "无权执行此操作")
+	} else if !r.Access.IsPublic() {
 		op.Security = []map[string][]string{{secCookie: {}}, {secBearer: {}}}
 		errResp("401", "未登录或凭据无效")
 		errResp("403", "无权执行此操作")

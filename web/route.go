@@ -17,7 +17,32 @@ import (
 type Access struct {
 	public bool
 	roles  []auth.Role // empty with public false: any logged-in user
+	cred   *Credential // another system's bearer credential, checked per request
 }
+
+// Credential is a bearer token that belongs to another system, not to a
+// user: a webhook subscriber's access token, limited to its subscription.
+// A route declared with it admits no session and no personal API token;
+// the authentication layer hands the token to Check, which resolves it
+// against the request (whose path names what the token is limited to).
+type Credential struct {
+	// Role is what the principal acts as, and what the reviewed access
+	// table shows for the route (not a login role).
+	Role auth.Role
+	// Label names the holder in Chinese, for the API document.
+	Label string
+	// Check resolves the token for this request. It returns the principal
+	// that acts (ActorID in the audit trail) and, for a token of another
+	// object, that principal together with the refusal, so the attempt is
+	// recorded; an unknown token is Unauthorized with no principal.
+	Check func(c *gin.Context, token string) (auth.Principal, error)
+}
+
+// Bearer routes are called by another system with its own credential.
+func Bearer(cred *Credential) Access { return Access{cred: cred} }
+
+// Credential is the route's credential, nil for user routes.
+func (a Access) Credential() *Credential { return a.cred }
 
 // Public routes are open to anonymous visitors.
 func Public() Access { return Access{public: true} }
@@ -38,6 +63,10 @@ func (a Access) Allows(p auth.Principal) bool {
 		return true
 	case p.Anonymous():
 		return false
+	case a.cred != nil:
+		return p.Via == auth.ViaCredential && p.Role == a.cred.Role
+	case p.Via == auth.ViaCredential:
+		return false // another system's credential opens only its own routes
 	case len(a.roles) == 0:
 		return true
 	}
@@ -45,8 +74,11 @@ func (a Access) Allows(p auth.Principal) bool {
 }
 
 // AllowedRoles lists the roles that may call the route (all for public or
-// logged-in routes).
+// logged-in routes; the credential's role for another system's routes).
 func (a Access) AllowedRoles() []auth.Role {
+	if a.cred != nil {
+		return []auth.Role{a.cred.Role}
+	}
 	if len(a.roles) == 0 {
 		return auth.Roles
 	}
@@ -58,6 +90,8 @@ func (a Access) Describe() string {
 	switch {
 	case a.public:
 		return "公开"
+	case a.cred != nil:
+		return a.cred.Label + "（以其访问令牌 Authorization: Bearer 调用，不接受登录会话和个人 API 令牌）"
 	case len(a.roles) == 0:
 		return "登录用户"
 	}

@@ -33,6 +33,13 @@ func (a *App) authenticate(c *gin.Context) {
 			Fail(c, apperr.Unauthorized("Authorization 头应为 Bearer 令牌"))
 			return
 		}
+		if a.bearerRoutes[c.Request.Method+" "+c.FullPath()] {
+			// Another system's credential: the route's access rule checks
+			// it against the request; it is never a user's token.
+			c.Set(ctxBearer, strings.TrimSpace(tok))
+			c.Next()
+			return
+		}
 		p, err := a.auth.TokenPrincipal(ctx, strings.TrimSpace(tok))
 		if err != nil {
 			Fail(c, err)
@@ -82,12 +89,13 @@ func CSRFToken(c *gin.Context) string {
 }
 
 // checkCSRF guards state changes made with ambient credentials. Requests
-// authenticated by a bearer token carry no ambient authority and pass. Form
+// authenticated by a bearer token (a personal API token or another
+// system's credential) carry no ambient authority and pass. Form
 // posts always need the token; JSON requests need it when they come with
 // our cookies (a cross-site page cannot send JSON without a CORS preflight,
 // which this server never grants).
 func (a *App) checkCSRF(c *gin.Context) {
-	if PrincipalOf(c).Via == "token" {
+	if via := PrincipalOf(c).Via; via == "token" || via == auth.ViaCredential {
 		c.Next()
 		return
 	}
