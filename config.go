@@ -42,6 +42,10 @@ type config struct {
 	OIDCUSCCClaim    string // --oidc-usccclaim
 	OIDCName         string // --oidc-name: the login button
 	OIDCScopes       string // --oidc-scopes
+
+	// bulkLoad opens the embedded engine for filling a database that can
+	// be made again (gen): see mongostore.EmbeddedOptions.Bulk. No flag.
+	bulkLoad bool
 }
 
 // mailer builds the SMTP sender of --smtp-url and --mail-from; nil when

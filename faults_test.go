@@ -231,7 +231,7 @@ func offline(t *testing.T, dataDir string, now func() time.Time, fn func(db *dat
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.load(ctx); err != nil {
+	if err := svc.load(ctx, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	fn(db, svc)

@@ -34,7 +34,7 @@ func openChangeFeed(ctx context.Context, store *mongostore.Store, log *slog.Logg
 		for _, c := range mongostore.FeedSupervision {
 			apply[c] = supervision
 		}
-		f := &changefeed.Follower{Open: open, Apply: apply, Reload: svc.load, Log: log}
+		f := &changefeed.Follower{Open: open, Apply: apply, Reload: func(ctx context.Context) error { return svc.load(ctx, log) }, Log: log}
 		go func() { _ = f.Run(ctx) }()
 		log.Info("following the change stream: read models stay current with other replicas")
 	}

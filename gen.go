@@ -51,6 +51,9 @@ func runGen(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	// Generated accounts are hashed at the lowest cost: thousands of them
 	// at the production cost would take minutes and they guard nothing.
+	// Commits do not wait for the disk either: a generated database is made
+	// again rather than recovered (1.5× faster; serve opens it normally).
+	cfg.bulkLoad = true
 	svc, closeAll, err := openOffline(ctx, cfg, bcrypt.MinCost)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestLoadToolMixAgainstTheApp(t *testing.T) {
 	if _, err := demo.Generate(ctx, d, demo.Scale{Agencies: 20, Owners: 2, Projects: 40}, 3, 2, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.load(ctx); err != nil {
+	if err := f.svc.load(ctx, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(f.app)

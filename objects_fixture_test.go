@@ -139,7 +139,7 @@ func (w *world) seed() {
 		Qualifications: []string{"环评能力"}, QualMode: registry.QualAnyOf, FeeBasis: registry.FeeMarket, TimeLimitDays: 30, Enabled: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.svc.load(ctx); err != nil {
+	if err := w.svc.load(ctx, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	w.anon = &worldUser{name: "公众", caller: anonymous()}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/agencyhall/agencyhall/files"
@@ -31,7 +32,7 @@ func openOffline(ctx context.Context, cfg config, bcryptCost int) (svc services,
 		svc, err = newServices(serviceDeps{store: db.store, bucket: bucket, quoteKey: key, now: time.Now, bcryptCost: bcryptCost})
 	}
 	if err == nil {
-		err = svc.load(ctx)
+		err = svc.load(ctx, slog.New(slog.DiscardHandler))
 	}
 	if err != nil {
 		close()

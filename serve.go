@@ -67,7 +67,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	followChanges := openChangeFeed(ctx, db.store, log) // before the load: nothing between them is missed
-	if err := svc.load(ctx); err != nil {
+	if err := svc.load(ctx, log); err != nil {
 		return err
 	}
 	// Events of the last steps before the previous process ended may be
@@ -118,7 +118,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		logins = append(logins, more...)
-		if err := svc.load(ctx); err != nil { // pick up what the demo wrote
+		if err := svc.load(ctx, log); err != nil { // pick up what the demo wrote
 			return err
 		}
 		if _, err := svc.scoring.RunAlerts(ctx); err != nil {

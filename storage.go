@@ -20,7 +20,7 @@ func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*database,
 	var emb *mongostore.Embedded
 	if uri == "" {
 		var err error
-		emb, err = mongostore.StartEmbedded(ctx, cfg.dbDir(), log)
+		emb, err = mongostore.StartEmbeddedWith(ctx, cfg.dbDir(), log, mongostore.EmbeddedOptions{Bulk: cfg.bulkLoad})
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"gocloud.dev/blob"
+	"golang.org/x/sync/errgroup"
 
 	adminui "github.com/agencyhall/agencyhall/admin-ui"
 	"github.com/agencyhall/agencyhall/audit"
@@ -164,18 +165,29 @@ func (k *kicker) Kick(job string) {
 	}()
 }
 
-// load fills the in-memory read models from the database.
-func (s services) load(ctx context.Context) error {
-	if err := s.registry.Load(ctx); err != nil {
-		return fmt.Errorf("load registry: %w", err)
+// load fills the in-memory read models from the database and logs how
+// long each took, since they make up most of the start-up time. The
+// registry and the hall read different collections and need nothing of
+// each other, so they load side by side (the engine serves each cursor
+// on its own connection); supervision reads both, so it loads last.
+func (s services) load(ctx context.Context, log *slog.Logger) error {
+	timed := func(name string, load func(context.Context) error) func() error {
+		return func() error {
+			t0 := time.Now()
+			if err := load(ctx); err != nil {
+				return fmt.Errorf("load %s: %w", name, err)
+			}
+			log.Info("read model loaded", "model", name, "took", time.Since(t0).Round(time.Millisecond))
+			return nil
+		}
 	}
-	if err := s.hall.Load(ctx); err != nil {
-		return fmt.Errorf("load hall: %w", err)
+	var g errgroup.Group
+	g.Go(timed("registry", s.registry.Load))
+	g.Go(timed("hall", s.hall.Load))
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	if err := s.scoring.Load(ctx); err != nil {
-		return fmt.Errorf("load supervision: %w", err)
-	}
-	return nil
+	return timed("supervision", s.scoring.Load)()
 }
 
 // newScheduler registers the scheduled jobs.

@@ -617,6 +617,5 @@ func (s *Service) EnsureAccount(ctx context.Context, org Org, u User, password s
 // HasUsers reports whether any user exists at all; serve creates the
 // bootstrap admin on an empty database.
 func (s *Service) HasUsers(ctx context.Context) (bool, error) {
-	n, err := s.store.CountUsers(ctx)
-	return n > 0, err
+	return s.store.AnyUser(ctx)
 }

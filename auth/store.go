@@ -17,7 +17,9 @@ type Store interface {
 	GetUser(ctx context.Context, id string) (User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*User) error) (User, error)
 	ListUsers(ctx context.Context, f UserFilter) (Page[User], error)
-	CountUsers(ctx context.Context) (int, error)
+	// AnyUser reports whether at least one user exists (read one, never count:
+	// a count is a full scan on the embedded engine).
+	AnyUser(ctx context.Context) (bool, error)
 
 	CreateSession(ctx context.Context, s Session) error
 	GetSession(ctx context.Context, id string) (Session, error)

@@ -1,5 +1,7 @@
 package hall
 
+import "context"
+
 // Each calls fn with every project of the read model under its read lock,
 // without first copying the whole set as All does, so batch work over many
 // projects (exports, reports) keeps memory flat. fn must be quick, must not
@@ -19,3 +21,11 @@ func (s *Service) Peek(id string) (Project, bool) { return s.cache.get(id) }
 // Generation changes whenever the read model does: views derived from
 // every project (the open-data feed) rebuild only when it moved.
 func (s *Service) Generation() int64 { return s.cache.gen.Load() }
+
+// Stream hands every project to fn straight from storage, in creation
+// order, one at a time and without the read model: for exports of any
+// size, whose memory must not depend on how many projects there are.
+// A project is current as of when the stream reached it.
+func (s *Service) Stream(ctx context.Context, fn func(p *Project) error) error {
+	return s.Store.EachProject(ctx, func(p Project) error { return fn(&p) })
+}

@@ -2,10 +2,13 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/auth"
@@ -198,9 +201,12 @@ func (a *AuthStore) ListUsers(ctx context.Context, f auth.UserFilter) (auth.Page
 	return out, err
 }
 
-func (a *AuthStore) CountUsers(ctx context.Context) (int, error) {
-	n, err := a.s.coll(collUsers).EstimatedDocumentCount(ctx)
-	return int(n), translate(err, "用户")
+func (a *AuthStore) AnyUser(ctx context.Context) (bool, error) {
+	err := a.s.coll(collUsers).FindOne(ctx, bson.D{}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, translate(err, "用户")
 }
 
 func (a *AuthStore) CreateSession(ctx context.Context, s auth.Session) error {

@@ -21,10 +21,24 @@ type Embedded struct {
 	done   chan struct{}
 }
 
+// EmbeddedOptions tunes the embedded engine.
+type EmbeddedOptions struct {
+	// Bulk is for filling a fresh database that can be made again (the data
+	// generator): SQLite stops waiting for each commit to reach the disk
+	// (synchronous off). A crash of the process loses nothing; a crash of
+	// the machine may damage the database. Never for serving.
+	Bulk bool
+}
+
 // StartEmbedded starts FerretDB with its SQLite files under dir. FerretDB's
 // own logging is routed into log at warn level and above, because its info
 // output reports every connection.
 func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Embedded, error) {
+	return StartEmbeddedWith(ctx, dir, log, EmbeddedOptions{})
+}
+
+// StartEmbeddedWith is StartEmbedded with options.
+func StartEmbeddedWith(ctx context.Context, dir string, log *slog.Logger, opts EmbeddedOptions) (*Embedded, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create database directory: %w", err)
 	}
@@ -39,7 +53,7 @@ func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Embedded
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		SQLiteURL: sqliteURL(abs, opts),
 		Logger:    quiet,
 	})
 	if err != nil {
@@ -53,6 +67,16 @@ func StartEmbedded(ctx context.Context, dir string, log *slog.Logger) (*Embedded
 	}()
 	e.uri = f.MongoDBURI()
 	return e, nil
+}
+
+// sqliteURL is FerretDB's SQLite address for the directory; FerretDB adds
+// its own pragmas (WAL journal, busy timeout) to those given here.
+func sqliteURL(dir string, opts EmbeddedOptions) string {
+	u := "file:" + dir + "/"
+	if opts.Bulk {
+		u += "?_pragma=synchronous(off)"
+	}
+	return u
 }
 
 // URI is the mongodb:// address of the embedded server.

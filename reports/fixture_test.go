@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -37,7 +38,8 @@ func (s *hallStore) EachProject(_ context.Context, fn func(hall.Project) error) 
 			return err
 		}
 	}
-	for _, p := range s.projects {
+	// In creation order, as the database gives them (numbers are chronological).
+	for _, p := range slices.SortedFunc(slices.Values(s.projects), func(a, b hall.Project) int { return strings.Compare(a.ID, b.ID) }) {
 		if err := fn(p); err != nil {
 			return err
 		}
@@ -382,7 +384,6 @@ func newFixture(t testing.TB, w world, opt func(*Config)) *fixture {
 	if err := h.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hs.projects = nil // the read model has them now
 	st := scoringStore{complaints: w.complaints, sanctions: w.sanctions, alerts: w.alerts, cards: w.cards}
 	sup := scoring.NewService(scoring.Config{Store: st, Alerts: st, Registry: reg, Hall: h, Now: clock})
 	if err := sup.Load(ctx); err != nil {

@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -79,20 +78,6 @@ func (m projectMatcher) match(p *hall.Project) bool {
 	return true
 }
 
-// projectIDs lists the matching projects' numbers in order (project
-// numbers begin with their creation day, so this is chronological).
-func (s *Service) projectIDs(f Filters) []string {
-	m := newProjectMatcher(f)
-	var ids []string
-	s.Hall.Each(func(p *hall.Project) {
-		if m.match(p) {
-			ids = append(ids, p.ID)
-		}
-	})
-	sort.Strings(ids)
-	return ids
-}
-
 func (s *Service) countProjects(_ context.Context, f Filters) (int, error) {
 	m := newProjectMatcher(f)
 	n := 0
@@ -104,33 +89,31 @@ func (s *Service) countProjects(_ context.Context, f Filters) (int, error) {
 	return n, nil
 }
 
+// writeProjects streams the matching projects from storage in creation
+// order (hall.Service.Stream), so an export of every project holds one
+// project at a time, not a copy of the read model.
 func (s *Service) writeProjects(ctx context.Context, wb *excel.Workbook, f Filters, now time.Time, progress func(int)) (int, error) {
-	ids := s.projectIDs(f)
 	t, err := wb.AddTable(excel.Sheet{Name: "选取项目", Title: KindProjects.Label(), Filters: f.Describe(KindProjects),
 		ExportedAt: now, Columns: projectColumns})
 	if err != nil {
 		return 0, err
 	}
+	m := newProjectMatcher(f)
 	row := make([]any, len(projectColumns))
 	n := 0
-	for _, id := range ids {
-		p, ok := s.Hall.Peek(id)
-		if !ok {
-			continue
+	err = s.Hall.Stream(ctx, func(p *hall.Project) error {
+		if !m.match(p) {
+			return nil
 		}
-		projectRow(row, &p, now)
+		projectRow(row, p, now)
 		if err := t.Row(row...); err != nil {
-			return n, err
+			return err
 		}
 		n++
-		if n%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return n, err
-			}
-		}
 		progress(n)
-	}
-	return n, nil
+		return ctx.Err()
+	})
+	return n, err
 }
 
 // stateLabels caches hall.State.Label, which builds a map on every call.

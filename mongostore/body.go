@@ -1,0 +1,106 @@
+package mongostore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// A body is a document's content stored as one BSON binary instead of a
+// sub-document (see projectDoc for why). Its subtype says how:
+const (
+	bodyPlain = 0x00 // BSON as is
+	bodyZstd  = 0x80 // user-defined subtype: BSON compressed with zstd
+)
+
+// bodyCodec holds a zstd encoder and decoder: immutable after creation and
+// safe for concurrent use (EncodeAll, DecodeAll), so one serves every
+// store; created on first use.
+type bodyCodec struct {
+	enc *zstd.Encoder
+	dec *zstd.Decoder
+}
+
+var bodyCodecOnce = sync.OnceValues(func() (*bodyCodec, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
+	if err != nil {
+		return nil, err
+	}
+	return &bodyCodec{enc: enc, dec: dec}, nil
+})
+
+// encodeBody encodes v as BSON and compresses it. Bodies are a few
+// kilobytes of repeated field names and values: zstd's fastest level
+// keeps a quarter of them at some 10 µs each.
+func encodeBody(v any) (bson.Binary, error) {
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return bson.Binary{}, err
+	}
+	c, err := bodyCodecOnce()
+	if err != nil {
+		return bson.Binary{}, err
+	}
+	return bson.Binary{Subtype: bodyZstd, Data: c.enc.EncodeAll(raw, make([]byte, 0, len(raw)/3))}, nil
+}
+
+// decodeBody decodes a body of either subtype into v.
+func decodeBody(b bson.Binary, v any) error {
+	raw := b.Data
+	switch b.Subtype {
+	case bodyPlain:
+	case bodyZstd:
+		c, err := bodyCodecOnce()
+		if err != nil {
+			return err
+		}
+		if raw, err = c.dec.DecodeAll(b.Data, nil); err != nil {
+			return fmt.Errorf("decompress body: %w", err)
+		}
+	default:
+		return fmt.Errorf("body of unknown binary subtype %#x", b.Subtype)
+	}
+	return bson.Unmarshal(raw, v)
+}
+
+// rewriteLegacy stores documents that were read in an earlier form (legacy
+// says whether one still is) in the current one, at the same version:
+// their content does not change, so a writer that read one at that version
+// may still swap it. A version that moved meanwhile means a writer already
+// stored the current form.
+func rewriteLegacy[D any, P versioned[D]](ctx context.Context, s *Store, coll, what string, ids []string, legacy func(P) bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	t0 := time.Now()
+	for _, id := range ids {
+		if err := rewriteOne(ctx, s, coll, what, id, legacy); err != nil {
+			return fmt.Errorf("rewrite %s %s in the current form: %w", coll, id, err)
+		}
+	}
+	s.log.Info("documents rewritten in the current stored form", "collection", coll, "documents", len(ids),
+		"took", time.Since(t0).Round(time.Millisecond))
+	return nil
+}
+
+func rewriteOne[D any, P versioned[D]](ctx context.Context, s *Store, coll, what, id string, legacy func(P) bool) error {
+	defer s.lockDoc(coll, id)()
+	d, err := getDoc[D](ctx, s, coll, id, what)
+	if err != nil || !legacy(P(&d)) {
+		return err
+	}
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: P(&d).getVersion()}}
+	if s.engine != EngineMongoDB {
+		filter = filter[:1] // the lock guards it; the engine pushes down exactly {_id} only
+	}
+	_, err = s.coll(coll).ReplaceOne(ctx, filter, P(&d))
+	return err
+}

@@ -1,0 +1,133 @@
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/registry"
+)
+
+func storedProject(id string) hall.Project {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	return hall.Project{ID: id, Round: 1, OwnerOrg: "owner:1", OwnerName: "兰州市城市建设投资有限公司", Name: "环境影响评价",
+		ItemCode: "LX-001", State: hall.StateOpen, CeilingFen: 12_345_600, PublishedAt: at, CreatedAt: at,
+		Signups:  []hall.Signup{{AgencyID: "agency:1", AgencyName: "甘肃第一环境咨询有限公司", At: at}},
+		Timeline: []hall.Step{{At: at, Actor: "u1", Kind: hall.EventPublished, Data: map[string]string{"due_at": "2026-12-01"}}}}
+}
+
+// rawProject reads a project document as stored.
+func rawProject(t *testing.T, s *Store, id string) bson.M {
+	t.Helper()
+	var m bson.M
+	if err := s.coll(collProjects).FindOne(context.Background(), bson.D{{Key: "_id", Value: id}}).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestProjectStoredAsOneBody checks the stored form: the query fields at
+// the top level, the project as one binary that decodes back to the same
+// project.
+func TestProjectStoredAsOneBody(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	h := s.Hall()
+	p := storedProject("P1")
+	if err := h.CreateProject(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	m := rawProject(t, s, "P1")
+	if m["state"] != "open" || m["owner_org"] != "owner:1" || m["version"] != int64(1) {
+		t.Errorf("top-level fields: %v", m)
+	}
+	if _, ok := m["body"].(bson.Binary); !ok {
+		t.Errorf("body is %T, want a binary", m["body"])
+	}
+	if _, ok := m["project"]; ok {
+		t.Error("the old project sub-document is still written")
+	}
+	got, err := h.GetProject(ctx, "P1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != p.Name || got.Signups[0].AgencyName != p.Signups[0].AgencyName || got.Timeline[0].Data["due_at"] != "2026-12-01" ||
+		!got.PublishedAt.Equal(p.PublishedAt) || got.Version != 1 {
+		t.Errorf("read back %+v", got)
+	}
+}
+
+// TestOldStoredFormIsReadAndRewritten stores a project the way earlier
+// versions did (the project as a sub-document) and checks that it is read,
+// that loading rewrites it in the current form at the same version, and
+// that a writer holding that version can still swap it.
+func TestOldStoredFormIsReadAndRewritten(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	h := s.Hall()
+	p := storedProject("P1")
+	old := bson.D{{Key: "_id", Value: "P1"}, {Key: "state", Value: "open"}, {Key: "owner_org", Value: "owner:1"},
+		{Key: "project", Value: p}, {Key: "version", Value: int64(3)}}
+	if _, err := s.coll(collProjects).InsertOne(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	got, err := h.GetProject(ctx, "P1")
+	if err != nil || got.Name != p.Name || got.Version != 3 {
+		t.Fatalf("old form read as %+v, %v", got, err)
+	}
+	var loaded []hall.Project
+	if err := h.EachProject(ctx, func(p hall.Project) error { loaded = append(loaded, p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(loaded) != 1 || loaded[0].Name != p.Name || loaded[0].Timeline[0].Data["due_at"] != "2026-12-01" {
+		t.Fatalf("loaded %+v", loaded)
+	}
+	m := rawProject(t, s, "P1")
+	if _, ok := m["body"].(bson.Binary); !ok || m["project"] != nil || m["version"] != int64(3) {
+		t.Errorf("after the load the document is %v", m)
+	}
+	updated, err := h.UpdateProject(ctx, "P1", func(p *hall.Project) error { p.Name = "改名"; return nil })
+	if err != nil || updated.Version != 4 || updated.Name != "改名" {
+		t.Errorf("update after the rewrite: %+v, %v", updated, err)
+	}
+	stop := errors.New("stop")
+	if err := h.EachProject(ctx, func(hall.Project) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("EachProject returned %v, want the callback's error", err)
+	}
+}
+
+// TestOldStoredAgencyIsReadAndRewritten does for an agency what
+// TestOldStoredFormIsReadAndRewritten does for a project: the form before
+// body had every field at the top level.
+func TestOldStoredAgencyIsReadAndRewritten(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	ag := registry.Agency{ID: "agency:1", Status: registry.StatusActive, Version: 2,
+		Profile:  registry.Profile{USCC: "91620100MA00000001", Name: "甘肃第一环境咨询有限公司", Region: "620102"},
+		Listings: []registry.Listing{{ItemCode: "LX-001", CommittedDays: 15}}}
+	if _, err := s.coll(collAgencies).InsertOne(ctx, agencyBody(agencyToDoc(ag))); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	if err := s.Agencies().EachAgency(ctx, func(a registry.Agency) error { names = append(names, a.Profile.Name); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names[0] != ag.Profile.Name {
+		t.Fatalf("loaded %v", names)
+	}
+	var m bson.M
+	if err := s.coll(collAgencies).FindOne(ctx, bson.D{{Key: "_id", Value: ag.ID}}).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["body"].(bson.Binary); !ok || m["profile"] != nil || m["status"] != "active" || m["version"] != int64(2) {
+		t.Errorf("after the load the document is %v", m)
+	}
+	got, err := s.Agencies().GetAgency(ctx, ag.ID)
+	if err != nil || got.Profile.USCC != ag.Profile.USCC || got.Listings[0].CommittedDays != 15 || got.Version != 2 {
+		t.Errorf("read back %+v, %v", got, err)
+	}
+}
