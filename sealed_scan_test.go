@@ -328,6 +328,10 @@ func (w *world) scanStores(t *testing.T, when string, secrets []string) {
 		before := docs
 		if err := w.store.EachRawDocument(ctx, coll, func(doc []byte) error {
 			docs++
+			doc, err := mongostore.Readable(doc) // a project's or agency's body, decompressed
+			if err != nil {
+				return err
+			}
 			j, err := bson.MarshalExtJSON(bson.Raw(doc), false, false)
 			if err != nil {
 				return err

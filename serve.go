@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -70,6 +71,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := svc.load(ctx, log); err != nil {
 		return err
 	}
+	// Decoding every project and agency left the heap at about twice what
+	// the read models keep; hand the rest back to the system now instead of
+	// over the next minutes (city data: resident 468 → %s MiB at ready).
+	debug.FreeOSMemory()
 	// Events of the last steps before the previous process ended may be
 	// missing (it saves a change, then its events): write them again.
 	if last := svc.hall.LastStepAt(now()); !last.IsZero() {

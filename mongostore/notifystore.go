@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -99,6 +100,29 @@ type inboxDoc struct {
 	Items      []notificationDoc `bson:"items"`
 	Unread     int               `bson:"unread"`
 	DocVersion `bson:",inline"`
+}
+
+// inboxBody is inboxDoc without its methods: what goes into the body.
+type inboxBody inboxDoc
+
+// MarshalBSON stores the inbox as a body (see projectDoc): up to 300
+// notifications made a document of over 100 KB of JSON with its schema,
+// decoded and encoded again by the embedded engine on every delivery.
+// Inboxes stored before bodies are read as they are and take the new
+// form with their next notification.
+func (d inboxDoc) MarshalBSON() ([]byte, error) {
+	b, err := marshalBodied(inboxBody(d), bson.D{{Key: "_id", Value: d.ID}, {Key: "unread", Value: d.Unread}, {Key: "version", Value: d.Version}})
+	if err != nil {
+		return nil, fmt.Errorf("encode inbox %s: %w", d.ID, err)
+	}
+	return b, nil
+}
+
+// UnmarshalBSON reads either stored form.
+func (d *inboxDoc) UnmarshalBSON(b []byte) error {
+	*d = inboxDoc{}
+	_, err := unmarshalBodied(b, (*inboxBody)(d))
+	return err
 }
 
 func (d inboxDoc) toInbox() notify.Inbox {

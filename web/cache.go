@@ -23,6 +23,9 @@ import (
 //     Config.DataVersion) and it is younger than the TTL, which bounds
 //     what time alone changes (a deadline passing) and what other
 //     replicas write;
+//   - concurrent misses of one URL render it once: the first renders, the
+//     others wait for it and answer with what it kept (after a write, the
+//     50 visitors of the first hall page would otherwise all render it);
 //   - a response that sets a cookie, embeds a CSRF token or is not a 200
 //     is never kept, and a request that carries a session or flash cookie
 //     never uses the cache: personal pages are not cached anywhere
@@ -47,10 +50,33 @@ type cachedResponse struct {
 }
 
 type responseCache struct {
-	mu      sync.RWMutex
-	entries map[string]*cachedResponse
-	ttl     time.Duration
-	version func() int64 // the data version (Config.DataVersion)
+	mu        sync.RWMutex
+	entries   map[string]*cachedResponse
+	rendering map[string]chan struct{} // closed when the render of the key ends
+	ttl       time.Duration
+	version   func() int64 // the data version (Config.DataVersion)
+}
+
+// render claims the rendering of key: wait is nil for the one request
+// that renders it, which must call finish; the others get a channel that
+// closes when it is done.
+func (rc *responseCache) render(key string) (wait <-chan struct{}, finish func()) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if ch, ok := rc.rendering[key]; ok {
+		return ch, nil
+	}
+	if rc.rendering == nil {
+		rc.rendering = map[string]chan struct{}{}
+	}
+	ch := make(chan struct{})
+	rc.rendering[key] = ch
+	return nil, func() {
+		rc.mu.Lock()
+		delete(rc.rendering, key)
+		rc.mu.Unlock()
+		close(ch)
+	}
 }
 
 func (rc *responseCache) current() int64 {
@@ -136,6 +162,22 @@ func (a *App) cachePublic(c *gin.Context) {
 		return
 	}
 	a.metrics.cacheMisses.Inc()
+	wait, finish := rc.render(key)
+	if wait != nil {
+		select {
+		case <-wait:
+		case <-c.Request.Context().Done():
+		}
+		// What the other request kept, if it kept anything at least as
+		// new as this request's data version; else render here too.
+		if e := rc.get(key); e != nil && e.version >= version && a.now().Sub(e.at) < rc.ttl {
+			writeCached(c, e)
+			c.Abort()
+			return
+		}
+	} else {
+		defer finish()
+	}
 	w := &bufferedWriter{ResponseWriter: c.Writer}
 	c.Writer = w
 	// Restored also when the handler panics: the recovery middleware then

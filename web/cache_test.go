@@ -3,11 +3,14 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	dto "github.com/prometheus/client_model/go"
 )
 
 type cacheFixture struct {
@@ -15,11 +18,15 @@ type cacheFixture struct {
 	now     time.Time
 	version int64
 	renders map[string]int
+	// /slow renders once release is closed, counting its renders apart
+	// (concurrently).
+	release     chan struct{}
+	slowRenders atomic.Int64
 }
 
 func newCacheFixture(t *testing.T) *cacheFixture {
 	t.Helper()
-	f := &cacheFixture{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), renders: map[string]int{}}
+	f := &cacheFixture{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC), renders: map[string]int{}, release: make(chan struct{})}
 	f.app = New(Config{Now: func() time.Time { return f.now }, DataVersion: func() int64 { return f.version }})
 	page := func(name string, h func(c *gin.Context)) gin.HandlerFunc {
 		return func(c *gin.Context) {
@@ -44,6 +51,10 @@ func newCacheFixture(t *testing.T) *cacheFixture {
 		{Method: "GET", Path: "/health", Access: Public(), NoCache: true, Handler: page("health", func(c *gin.Context) {
 			c.String(http.StatusOK, "ok")
 		})},
+		{Method: "GET", Path: "/slow", Access: Public(), Handler: func(c *gin.Context) {
+			<-f.release
+			c.String(http.StatusOK, "slow %d", f.slowRenders.Add(1))
+		}},
 		{Method: "POST", Path: "/change", Access: Public(), Action: "test.change", Handler: func(c *gin.Context) {
 			f.version++ // as the store counts a write
 			c.String(http.StatusOK, "changed")
@@ -113,6 +124,34 @@ func TestPublicResponseCache(t *testing.T) {
 		if s.status == 200 && !strings.HasPrefix(res.Body.String(), "hall ") {
 			t.Errorf("%s: body %q", s.name, res.Body)
 		}
+	}
+}
+
+// Concurrent misses of one URL render it once and all get that answer.
+func TestConcurrentMissesRenderOnce(t *testing.T) {
+	f := newCacheFixture(t)
+	const visitors = 6
+	bodies := make(chan string, visitors)
+	for range visitors {
+		go func() { bodies <- f.do("GET", "/slow").Body.String() }()
+	}
+	// Every visitor has missed (and all but one wait) before the render ends.
+	misses := func() float64 {
+		var m dto.Metric
+		_ = f.app.metrics.cacheMisses.Write(&m)
+		return m.GetCounter().GetValue()
+	}
+	for misses() < visitors {
+		runtime.Gosched()
+	}
+	close(f.release)
+	for range visitors {
+		if b := <-bodies; b != "slow 1" {
+			t.Errorf("a visitor got %q", b)
+		}
+	}
+	if n := f.slowRenders.Load(); n != 1 {
+		t.Errorf("rendered %d times for %d concurrent visitors", n, visitors)
 	}
 }
 

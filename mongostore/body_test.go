@@ -3,12 +3,14 @@ package mongostore
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/agencyhall/agencyhall/hall"
+	"github.com/agencyhall/agencyhall/notify"
 	"github.com/agencyhall/agencyhall/registry"
 )
 
@@ -129,5 +131,78 @@ func TestOldStoredAgencyIsReadAndRewritten(t *testing.T) {
 	got, err := s.Agencies().GetAgency(ctx, ag.ID)
 	if err != nil || got.Profile.USCC != ag.Profile.USCC || got.Listings[0].CommittedDays != 15 || got.Version != 2 {
 		t.Errorf("read back %+v, %v", got, err)
+	}
+}
+
+// TestReadableShowsTheBody checks that a raw stored project reads with its
+// body as a plain sub-document (what the sealed-quote scan looks through).
+func TestReadableShowsTheBody(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	if err := s.Hall().CreateProject(ctx, storedProject("P1")); err != nil {
+		t.Fatal(err)
+	}
+	var seen int
+	err := s.EachRawDocument(ctx, collProjects, func(doc []byte) error {
+		seen++
+		plain, err := Readable(doc)
+		if err != nil {
+			return err
+		}
+		j, err := bson.MarshalExtJSON(bson.Raw(plain), false, false)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(string(j), "甘肃第一环境咨询有限公司") || !strings.Contains(string(j), `"ceilingfen":12345600`) {
+			t.Errorf("readable form lacks the body's fields: %s", j)
+		}
+		if raw, _ := bson.MarshalExtJSON(bson.Raw(doc), false, false); strings.Contains(string(raw), "甘肃第一") {
+			t.Error("the stored body is not compressed")
+		}
+		return nil
+	})
+	if err != nil || seen != 1 {
+		t.Fatalf("%d documents: %v", seen, err)
+	}
+	same, err := Readable([]byte(mustMarshal(t, bson.D{{Key: "_id", Value: "x"}})))
+	if err != nil || bson.Raw(same).Lookup("_id").StringValue() != "x" {
+		t.Errorf("a document without a body: %v, %v", same, err)
+	}
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := bson.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestOldStoredInboxIsRead reads an inbox stored before bodies (items at
+// the top level) and checks that its next change stores it as a body.
+func TestOldStoredInboxIsRead(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	old := inboxBody{ID: "u1", Unread: 1, Items: []notificationDoc{{ID: "e1@u1", Kind: "project", Event: "project.published", Title: "新项目", At: at}},
+		DocVersion: DocVersion{Version: 4}}
+	if _, err := s.coll(collInboxes).InsertOne(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	n := s.Notify()
+	in, err := n.GetInbox(ctx, "u1")
+	if err != nil || in.Unread != 1 || len(in.Items) != 1 || in.Items[0].Title != "新项目" || in.Version != 4 {
+		t.Fatalf("old inbox read as %+v, %v", in, err)
+	}
+	if _, err := n.UpdateInbox(ctx, "u1", func(in *notify.Inbox) error { in.Unread = 0; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var m bson.M
+	if err := s.coll(collInboxes).FindOne(ctx, bson.D{{Key: "_id", Value: "u1"}}).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["body"].(bson.Binary); !ok || m["items"] != nil || m["unread"] != int32(0) || m["version"] != int64(5) {
+		t.Errorf("after a change the inbox is stored as %v", m)
 	}
 }
