@@ -73,7 +73,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	// Decoding every project and agency left the heap at about twice what
 	// the read models keep; hand the rest back to the system now instead of
-	// over the next minutes (city data: resident 468 → %s MiB at ready).
+	// over the next minutes (a generated city: resident 468 → 315 MiB at ready).
 	debug.FreeOSMemory()
 	// Events of the last steps before the previous process ended may be
 	// missing (it saves a change, then its events): write them again.

@@ -472,8 +472,8 @@ func (s *Service) evaluationDeadline(p Project) time.Time {
 func (s *Service) AdvanceAll(ctx context.Context) (int, error) {
 	now := s.Now().UTC()
 	n := 0
-	for _, p := range s.cache.all() {
-		if !p.Due(now) && !s.timeDue(p, now) && !(p.State == StateOpening && p.Opening != nil && p.Opening.Outcome.Method == "" && p.Method != MethodScoring) {
+	for _, p := range s.cache.newestFirst() { // shared and read only: no copy of every project each minute
+		if !p.Due(now) && !s.timeDue(*p, now) && !(p.State == StateOpening && p.Opening != nil && p.Opening.Outcome.Method == "" && p.Method != MethodScoring) {
 			continue
 		}
 		before := p.Version

@@ -79,7 +79,7 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 		return page, total
 	}
 	var hits []*Project
-	for _, p := range s.cache.snapshot() {
+	for _, p := range s.cache.newestFirst() {
 		if match(p) {
 			hits = append(hits, p)
 		}
@@ -96,13 +96,26 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	return page, total
 }
 
-// Counts reports how many projects are in each state.
+// Counts reports how many projects are in each state. Every hall page
+// shows one of them, so the counts are kept until the read model changes.
+// Callers must not modify the map.
 func (s *Service) Counts() map[State]int {
+	gen := s.cache.gen.Load()
+	if c := s.counts.Load(); c != nil && c.gen == gen {
+		return c.byState
+	}
 	m := map[State]int{}
-	for _, p := range s.cache.snapshot() {
+	for _, p := range s.cache.newestFirst() {
 		m[p.State]++
 	}
+	s.counts.Store(&stateCounts{gen: gen, byState: m})
 	return m
+}
+
+// stateCounts are Counts as of a read-model generation.
+type stateCounts struct {
+	gen     int64
+	byState map[State]int
 }
 
 // Opportunities lists open projects the agency may sign up for now, with
@@ -111,7 +124,7 @@ func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportun
 	var out []Opportunity
 	now := s.Now()
 	agency, err := s.Agencies.Get(ctx, s.system, agencyID) // once, not per project
-	for _, p := range s.cache.snapshot() {
+	for _, p := range s.cache.newestFirst() {
 		if p.State != StateOpen || !now.Before(p.SignupDeadline) {
 			continue
 		}

@@ -22,7 +22,7 @@ const ReemitWindow = 10 * time.Minute
 // data has some — not by the process that ended.)
 func (s *Service) LastStepAt(now time.Time) time.Time {
 	var last time.Time
-	for _, p := range s.cache.all() {
+	for _, p := range s.cache.newestFirst() {
 		for i := len(p.Timeline) - 1; i >= 0; i-- {
 			if at := p.Timeline[i].At; !at.After(now) {
 				if at.After(last) {
@@ -39,13 +39,13 @@ func (s *Service) LastStepAt(now time.Time) time.Time {
 // after since and returns how many steps it went through.
 func (s *Service) EmitRecent(ctx context.Context, since time.Time) int {
 	n := 0
-	for _, p := range s.cache.all() {
+	for _, p := range s.cache.newestFirst() {
 		from := len(p.Timeline)
 		for from > 0 && !p.Timeline[from-1].At.Before(since) {
 			from--
 		}
 		if from < len(p.Timeline) {
-			s.emit(ctx, p, from)
+			s.emit(ctx, *p, from)
 			n += len(p.Timeline) - from
 		}
 	}

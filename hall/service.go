@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -51,6 +52,7 @@ type Service struct {
 	Config
 	system registry.Actor // the platform itself, for reads of the registry
 	cache  projects
+	counts atomic.Pointer[stateCounts] // Counts, kept per read-model generation
 }
 
 // NewService builds the hall service.
