@@ -161,6 +161,7 @@ func (p Project) Deadline() (time.Time, string) {
 	return time.Time{}, ""
 }
 
-// All returns every project of the read model (for supervision's batch
-// work: alerts, risk indicators, reports). Callers must not modify them.
-func (s *Service) All() []Project { return s.cache.all() }
+// All returns every project of the read model, newest first (for
+// supervision's batch work: alerts, risk indicators, dashboards): the
+// model's own shared pointers, not copies, so callers must not modify them.
+func (s *Service) All() []*Project { return s.cache.newestFirst() }

@@ -102,28 +102,6 @@ func (m *projects) get(id string) (Project, bool) {
 	return *p, true
 }
 
-// all returns a copy of every project.
-func (m *projects) all() []Project {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	out := make([]Project, 0, len(m.byID))
-	for _, p := range m.byID {
-		out = append(out, *p)
-	}
-	return out
-}
-
-// snapshot returns every project as shared, read-only pointers.
-func (m *projects) snapshot() []*Project {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	out := make([]*Project, 0, len(m.byID))
-	for _, p := range m.byID {
-		out = append(out, p)
-	}
-	return out
-}
-
 // Load fills the read model from storage.
 func (s *Service) Load(ctx context.Context) error {
 	if err := s.LoadCalendar(ctx); err != nil {

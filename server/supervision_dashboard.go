@@ -54,7 +54,7 @@ func (h *handlers) dashboard(c *gin.Context) {
 
 	methods := map[hall.Method]int{}
 	var ceiling, award, onTime, accepted int64
-	var projects []hall.Project
+	var projects []*hall.Project
 	if h.Hall != nil {
 		projects = h.Hall.All()
 	}
