@@ -36,8 +36,18 @@ func eachDocSorted[D any](ctx context.Context, s *Store, coll, what string, sort
 	chunks := make(chan []bson.Raw, 4)
 	var failed atomic.Bool
 	done := make(chan error, 1)
+	var panicked any // fn's panic, raised again on the caller's goroutine
 	go func() {
 		var ferr error
+		defer func() {
+			if r := recover(); r != nil {
+				panicked = r
+				failed.Store(true)
+				for range chunks { // let the reader finish its send and see failed
+				}
+			}
+			done <- ferr
+		}()
 		for chunk := range chunks {
 			for _, raw := range chunk {
 				if ferr != nil {
@@ -54,7 +64,6 @@ func eachDocSorted[D any](ctx context.Context, s *Store, coll, what string, sort
 				}
 			}
 		}
-		done <- ferr
 	}()
 	chunk := make([]bson.Raw, 0, chunkSize)
 	for !failed.Load() && cur.Next(ctx) {
@@ -68,7 +77,11 @@ func eachDocSorted[D any](ctx context.Context, s *Store, coll, what string, sort
 		chunks <- chunk
 	}
 	close(chunks)
-	if err := <-done; err != nil {
+	err = <-done
+	if panicked != nil {
+		panic(panicked)
+	}
+	if err != nil {
 		return err
 	}
 	return translate(cur.Err(), what)
