@@ -166,28 +166,25 @@ func (k *kicker) Kick(job string) {
 }
 
 // load fills the in-memory read models from the database and logs how
-// long each took, since they make up most of the start-up time. The
-// registry and the hall read different collections and need nothing of
-// each other, so they load side by side (the engine serves each cursor
-// on its own connection); supervision reads both, so it loads last.
+// long each took, since they make up most of the start-up time. They read
+// different collections and need nothing of each other, so they load side
+// by side (the engine serves each cursor on its own connection).
 func (s services) load(ctx context.Context, log *slog.Logger) error {
-	timed := func(name string, load func(context.Context) error) func() error {
-		return func() error {
-			t0 := time.Now()
-			if err := load(ctx); err != nil {
-				return fmt.Errorf("load %s: %w", name, err)
-			}
-			log.Info("read model loaded", "model", name, "took", time.Since(t0).Round(time.Millisecond))
-			return nil
-		}
-	}
 	var g errgroup.Group
-	g.Go(timed("registry", s.registry.Load))
-	g.Go(timed("hall", s.hall.Load))
-	if err := g.Wait(); err != nil {
-		return err
+	for _, m := range []struct {
+		name string
+		load func(context.Context) error
+	}{{"registry", s.registry.Load}, {"hall", s.hall.Load}, {"supervision", s.scoring.Load}} {
+		g.Go(func() error {
+			t0 := time.Now()
+			if err := m.load(ctx); err != nil {
+				return fmt.Errorf("load %s: %w", m.name, err)
+			}
+			log.Info("read model loaded", "model", m.name, "took", time.Since(t0).Round(time.Millisecond))
+			return nil
+		})
 	}
-	return timed("supervision", s.scoring.Load)()
+	return g.Wait()
 }
 
 // newScheduler registers the scheduled jobs.
