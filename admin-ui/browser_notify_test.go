@@ -11,7 +11,6 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/mail"
 	"slices"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/hall"
 	"github.com/agencyhall/agencyhall/notify"
+	"github.com/agencyhall/agencyhall/notify/notifytest"
 	"github.com/agencyhall/agencyhall/registry"
 )
 
@@ -129,44 +129,32 @@ func startMailbox(t *testing.T) *mailbox {
 	return m
 }
 
-// hookReceiver is another system's webhook endpoint: it checks signatures
-// and refuses the first request.
-type hookReceiver struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	secret string
-	got    []string // accepted event types, in order
-	tries  int
-	badSig int
+// startHookReceiver is another system's webhook endpoint: it refuses a
+// request whose signature does not check out and, once, the first one
+// (down for maintenance).
+func startHookReceiver(t *testing.T) *notifytest.Receiver {
+	r := notifytest.NewReceiver(t)
+	r.Answer(func(h notifytest.Hit, n int) int {
+		switch {
+		case !h.SignatureOK:
+			return http.StatusUnauthorized
+		case n == 0:
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusOK
+	})
+	return r
 }
 
-func startHookReceiver(t *testing.T) *hookReceiver {
-	h := &hookReceiver{}
-	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		h.tries++
-		if !notify.Verify(h.secret, r.Header.Get(notify.HeaderTimestamp), body, r.Header.Get(notify.HeaderSignature)) {
-			h.badSig++
-			w.WriteHeader(http.StatusUnauthorized)
-			return
+// badSignatures counts the requests whose signature did not check out.
+func badSignatures(r *notifytest.Receiver) int {
+	n := 0
+	for _, h := range r.Hits() {
+		if !h.SignatureOK {
+			n++
 		}
-		if h.tries == 1 {
-			w.WriteHeader(http.StatusServiceUnavailable) // down for maintenance, once
-			return
-		}
-		h.got = append(h.got, r.Header.Get(notify.HeaderEvent))
-		w.WriteHeader(http.StatusOK)
-	}))
-	t.Cleanup(h.srv.Close)
-	return h
-}
-
-func (h *hookReceiver) accepted() ([]string, int) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.got...), h.badSig
+	}
+	return n
 }
 
 // runJobs runs the message centre's dispatch, outbox and webhook jobs once,
@@ -218,19 +206,18 @@ func TestBrowserMessageCentre(t *testing.T) {
 	// The admin registers the subscription; the secret is shown once.
 	browserLogin(t, tab, e, "admin")
 	do(t, tab, chromedp.Navigate(e.URL+"/admin/webhooks"),
-		fill(map[string]string{"f-name": "甘肃省公共信用信息平台", "f-url": rcv.srv.URL + "/hooks/zjcs"}),
+		fill(map[string]string{"f-name": "甘肃省公共信用信息平台", "f-url": rcv.URL + "/hooks/zjcs"}),
 		chromedp.Click(chromedp.CSS(`input[value="project.published"]`)),
 		chromedp.Click(chromedp.CSS(`input[value="project.opened"]`)),
 		chromedp.Click(chromedp.CSS(`input[value="project.selected"]`)))
 	if status := submit(t, tab, `form[action="/admin/webhooks"] button[type=submit]`); status != http.StatusCreated {
 		t.Fatalf("register subscription: status %d", status)
 	}
-	rcv.mu.Lock()
-	rcv.secret = text(t, tab, "#new-secret")
-	rcv.mu.Unlock()
-	if !strings.HasPrefix(rcv.secret, "whsec_") {
-		t.Fatalf("secret %q", rcv.secret)
+	secret := text(t, tab, "#new-secret")
+	if !strings.HasPrefix(secret, "whsec_") {
+		t.Fatalf("secret %q", secret)
 	}
+	rcv.SetSecret(secret)
 
 	// The agency wants new projects by e-mail too.
 	browserLogin(t, tab, e, "agency-0")
@@ -252,11 +239,9 @@ func TestBrowserMessageCentre(t *testing.T) {
 		t.Fatal(err)
 	}
 	runJobs(t, e)
-	rcv.mu.Lock()
-	if rcv.tries != 1 || len(rcv.got) != 0 {
-		t.Errorf("the receiver should have refused the publication once: %d tries, accepted %q", rcv.tries, rcv.got)
+	if hits, got := rcv.Hits(), rcv.Delivered(); len(hits) != 1 || len(got) != 0 {
+		t.Errorf("the receiver should have refused the publication once: %d tries, accepted %q", len(hits), got)
 	}
-	rcv.mu.Unlock()
 
 	do(t, tab, chromedp.Navigate(e.URL+"/workspace"))
 	if got := text(t, tab, ".usernav .msg-link"); !strings.Contains(got, "消息") || !strings.Contains(got, "2") {
@@ -319,7 +304,7 @@ func TestBrowserMessageCentre(t *testing.T) {
 
 	// The refused publication was retried once its back-off had passed (the
 	// clock moved on a week), and the later events followed it in order.
-	acc, bad := rcv.accepted()
+	acc, bad := rcv.Delivered(), badSignatures(rcv)
 	if want := []string{"project.published", "project.opened", "project.selected"}; !slices.Equal(acc, want) || bad != 0 {
 		t.Errorf("receiver got %q (%d bad signatures), want %q", acc, bad, want)
 	}

@@ -63,8 +63,8 @@ func (e *env) step(t *testing.T, name string, do func() error, want map[string][
 func TestProjectAftercareNotifiesTheRightPeople(t *testing.T) {
 	e := newEnv(t)
 	rcv := newReceiver(t)
-	sub := e.subscribe(t, "一网通办审批平台", rcv.srv.URL+"/hooks", true, "project.contracted")
-	rcv.secret = sub.Secret
+	sub := e.subscribe(t, "一网通办审批平台", rcv.URL+"/hooks", true, "project.contracted")
+	rcv.SetSecret(sub.Secret)
 	a0 := e.agency("ag0", "甘肃陇原环境工程咨询有限公司", "91620102MA71XK3L0", "620102", farFuture, itemCode)
 	a1 := e.agency("ag1", "兰州金城生态环境科技有限公司", "91620103MA72PB6R1", "620103", farFuture, itemCode)
 	a2 := e.agency("ag2", "甘肃黄河环保技术有限公司", "91620105MA74RD8U3", "620105", farFuture, itemCode)
@@ -177,7 +177,7 @@ func TestProjectAftercareNotifiesTheRightPeople(t *testing.T) {
 	// The subscriber of project.contracted got the contract, signed, and
 	// nothing else.
 	e.deliver(t)
-	hits := rcv.all()
+	hits := rcv.Hits()
 	if len(hits) != 1 || hits[0].Type != "project.contracted" || !hits[0].SignatureOK || hits[0].Status != 200 {
 		t.Fatalf("receiver got %+v", hits)
 	}

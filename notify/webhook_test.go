@@ -2,77 +2,25 @@ package notify_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/agencyhall/agencyhall/apperr"
 	"github.com/agencyhall/agencyhall/notify"
+	"github.com/agencyhall/agencyhall/notify/notifytest"
 )
 
-// hit is one request the receiver got.
-type hit struct {
-	Type, Delivery, Replay string
-	Timestamp              string
-	SignatureOK            bool
-	Body                   []byte
-	Status                 int
-}
+// hit and receiver are the shared loopback endpoint (notifytest).
+type (
+	hit      = notifytest.Hit
+	receiver = notifytest.Receiver
+)
 
-// receiver is another government system's endpoint on loopback: it checks
-// every signature with the subscription's secret and answers with the
-// status the test chooses.
-type receiver struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	secret string
-	hits   []hit
-	// status decides the answer to a request (200 when nil).
-	status func(h hit, n int) int
-}
-
-func newReceiver(t *testing.T) *receiver {
-	r := &receiver{}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		h := hit{Type: req.Header.Get(notify.HeaderEvent), Delivery: req.Header.Get(notify.HeaderDelivery), Replay: req.Header.Get(notify.HeaderReplay),
-			Timestamp: req.Header.Get(notify.HeaderTimestamp), Body: body,
-			SignatureOK: notify.Verify(r.secret, req.Header.Get(notify.HeaderTimestamp), body, req.Header.Get(notify.HeaderSignature))}
-		h.Status = http.StatusOK
-		if r.status != nil {
-			h.Status = r.status(h, len(r.hits))
-		}
-		r.hits = append(r.hits, h)
-		w.WriteHeader(h.Status)
-	}))
-	t.Cleanup(r.srv.Close)
-	return r
-}
-
-func (r *receiver) all() []hit {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]hit(nil), r.hits...)
-}
-
-// delivered lists the event types accepted (2xx), in the order received.
-func (r *receiver) delivered() []string {
-	var out []string
-	for _, h := range r.all() {
-		if h.Status < 300 {
-			out = append(out, h.Type)
-		}
-	}
-	return out
-}
+func newReceiver(t *testing.T) *receiver { return notifytest.NewReceiver(t) }
 
 func (e *env) subscribe(t *testing.T, name, url string, active bool, events ...string) notify.Subscription {
 	t.Helper()
@@ -101,17 +49,17 @@ func (e *env) deliver(t *testing.T) {
 func TestWebhooksSignedInOrderWithRetries(t *testing.T) {
 	e := newEnv(t)
 	rcv := newReceiver(t)
-	rcv.status = func(h hit, n int) int {
+	rcv.Answer(func(h hit, n int) int {
 		if n < 2 {
 			return http.StatusServiceUnavailable
 		}
 		return http.StatusOK
-	}
+	})
 	types := []string{"agency.approved", "project.published", "project.opened", "project.selected", "project.publicity_ended", "project.contracted"}
-	sub := e.subscribe(t, "公共信用信息平台", rcv.srv.URL+"/hooks/zjcs", true, types...)
-	rcv.secret = sub.Secret
-	off := e.subscribe(t, "已停用的系统", rcv.srv.URL+"/off", false, types...)
-	other := e.subscribe(t, "只收处理决定", rcv.srv.URL+"/sanctions", true, "sanction.issued")
+	sub := e.subscribe(t, "公共信用信息平台", rcv.URL+"/hooks/zjcs", true, types...)
+	rcv.SetSecret(sub.Secret)
+	off := e.subscribe(t, "已停用的系统", rcv.URL+"/off", false, types...)
+	other := e.subscribe(t, "只收处理决定", rcv.URL+"/sanctions", true, "sanction.issued")
 
 	a0 := e.agency("ag0", "甘肃陇原环境工程咨询有限公司", "91620102MA71XK3L0", "620102", farFuture, itemCode)
 	e.clock.Add(time.Minute)
@@ -144,7 +92,7 @@ func TestWebhooksSignedInOrderWithRetries(t *testing.T) {
 	start := e.clock.Now()
 	e.deliver(t)
 	e.deliver(t) // not due yet: no request
-	if got := rcv.all(); len(got) != 1 || got[0].Type != "agency.approved" {
+	if got := rcv.Hits(); len(got) != 1 || got[0].Type != "agency.approved" {
 		t.Fatalf("after the first refusal: %+v", got)
 	}
 	head, _ := e.store.Notify().GetDelivery(e.ctx, s.Queue[0])
@@ -154,20 +102,20 @@ func TestWebhooksSignedInOrderWithRetries(t *testing.T) {
 	}
 	e.clock.Add(30 * time.Second)
 	e.deliver(t)
-	if n := len(rcv.all()); n != 2 {
+	if n := len(rcv.Hits()); n != 2 {
 		t.Fatalf("requests after the second try: %d", n)
 	}
 	e.clock.Add(59 * time.Second)
 	e.deliver(t)
-	if n := len(rcv.all()); n != 2 {
+	if n := len(rcv.Hits()); n != 2 {
 		t.Fatalf("retried before its back-off: %d requests", n)
 	}
 	e.clock.Add(time.Second)
 	e.deliver(t)
-	if got := rcv.delivered(); !slices.Equal(got, want) {
+	if got := rcv.Delivered(); !slices.Equal(got, want) {
 		t.Fatalf("delivered in order %q, want %q", got, want)
 	}
-	for i, h := range rcv.all() {
+	for i, h := range rcv.Hits() {
 		if !h.SignatureOK {
 			t.Errorf("request %d: bad signature", i)
 		}
@@ -175,7 +123,7 @@ func TestWebhooksSignedInOrderWithRetries(t *testing.T) {
 			t.Error("a signature verified with the wrong secret")
 		}
 	}
-	last := rcv.all()[len(rcv.all())-1]
+	last := rcv.Hits()[len(rcv.Hits())-1]
 	if last.Timestamp != strconv.FormatInt(e.clock.Now().Unix(), 10) {
 		t.Errorf("timestamp %s, clock %d", last.Timestamp, e.clock.Now().Unix())
 	}
@@ -229,7 +177,7 @@ func TestWebhooksSignedInOrderWithRetries(t *testing.T) {
 		t.Errorf("replaying a queued delivery: %v", err)
 	}
 	e.deliver(t)
-	again := rcv.all()[len(rcv.all())-1]
+	again := rcv.Hits()[len(rcv.Hits())-1]
 	if again.Type != "project.published" || again.Replay != "1" || !again.SignatureOK || again.Delivery != published.ID ||
 		string(again.Body) != string(published.Payload) {
 		t.Errorf("replay: %+v", again)
@@ -245,14 +193,14 @@ func TestWebhooksSignedInOrderWithRetries(t *testing.T) {
 func TestWebhookGivesUpAndMovesOn(t *testing.T) {
 	e := newEnv(t)
 	rcv := newReceiver(t)
-	rcv.status = func(h hit, _ int) int {
+	rcv.Answer(func(h hit, _ int) int {
 		if strings.HasPrefix(string(h.Body), `{"id":"agency:`) && strings.Contains(string(h.Body), "91620102MA71XK3L0") {
 			return http.StatusInternalServerError
 		}
 		return http.StatusNoContent
-	}
-	sub := e.subscribe(t, "审批监管平台", rcv.srv.URL, true, "agency.approved")
-	rcv.secret = sub.Secret
+	})
+	sub := e.subscribe(t, "审批监管平台", rcv.URL, true, "agency.approved")
+	rcv.SetSecret(sub.Secret)
 	e.agency("ag0", "甘肃陇原环境工程咨询有限公司", "91620102MA71XK3L0", "620102", farFuture, itemCode)
 	e.clock.Add(time.Minute)
 	e.agency("ag1", "兰州金城生态环境科技有限公司", "91620103MA72PB6R1", "620103", farFuture, itemCode)
@@ -261,7 +209,7 @@ func TestWebhookGivesUpAndMovesOn(t *testing.T) {
 		e.deliver(t)
 		e.clock.Add(time.Hour)
 	}
-	hits := rcv.all()
+	hits := rcv.Hits()
 	if len(hits) != 16 || hits[14].Status != 500 || hits[15].Status != 204 {
 		t.Fatalf("requests: %d", len(hits))
 	}

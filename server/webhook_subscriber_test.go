@@ -2,51 +2,23 @@ package server
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/agencyhall/agencyhall/auth"
 	"github.com/agencyhall/agencyhall/notify"
+	"github.com/agencyhall/agencyhall/notify/notifytest"
 	"github.com/agencyhall/agencyhall/scoring"
 )
 
-// hookReceiver is the receiving system on loopback: it records every
+// newHookReceiver is the receiving system on loopback: it records every
 // request and checks its signature with the subscription's secret.
-type hookReceiver struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	secret string
-	hits   []hookHit
-}
-
-type hookHit struct {
-	delivery, replay string
-	signed           bool
-}
-
-func newHookReceiver(t *testing.T) *hookReceiver {
-	r := &hookReceiver{}
-	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.hits = append(r.hits, hookHit{delivery: req.Header.Get(notify.HeaderDelivery), replay: req.Header.Get(notify.HeaderReplay),
-			signed: notify.Verify(r.secret, req.Header.Get(notify.HeaderTimestamp), body, req.Header.Get(notify.HeaderSignature))})
-		w.WriteHeader(http.StatusAccepted)
-	}))
-	t.Cleanup(r.srv.Close)
+func newHookReceiver(t *testing.T) *notifytest.Receiver {
+	r := notifytest.NewReceiver(t)
+	r.Answer(func(notifytest.Hit, int) int { return http.StatusAccepted })
 	return r
-}
-
-func (r *hookReceiver) all() []hookHit {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]hookHit(nil), r.hits...)
 }
 
 // hookFixture is an admin with two subscriptions (WH0001 on receiver a,
@@ -56,7 +28,7 @@ type hookFixture struct {
 	e          *env
 	msg        *notify.Service
 	admin      *client
-	a, b       *hookReceiver
+	a, b       *notifytest.Receiver
 	subA, subB subscriptionDTO
 }
 
@@ -66,11 +38,12 @@ func newHookFixture(t *testing.T) *hookFixture {
 	e.account("admin1", auth.RoleAdmin)
 	f := &hookFixture{e: e, msg: msg, admin: e.client(), a: newHookReceiver(t), b: newHookReceiver(t)}
 	f.admin.login("admin1", testPassword)
-	f.admin.do("POST", "/api/v1/admin/webhooks", subscriptionRequest{Name: "一网通办审批平台", URL: f.a.srv.URL + "/hooks",
+	f.admin.do("POST", "/api/v1/admin/webhooks", subscriptionRequest{Name: "一网通办审批平台", URL: f.a.URL + "/hooks",
 		Events: []string{"sanction.issued"}}).want(http.StatusCreated).decode(&f.subA)
-	f.admin.do("POST", "/api/v1/admin/webhooks", subscriptionRequest{Name: "公共信用信息平台", URL: f.b.srv.URL + "/hooks",
+	f.admin.do("POST", "/api/v1/admin/webhooks", subscriptionRequest{Name: "公共信用信息平台", URL: f.b.URL + "/hooks",
 		Events: []string{"sanction.issued"}}).want(http.StatusCreated).decode(&f.subB)
-	f.a.secret, f.b.secret = f.subA.Secret, f.subB.Secret
+	f.a.SetSecret(f.subA.Secret)
+	f.b.SetSecret(f.subB.Secret)
 	for _, s := range []subscriptionDTO{f.subA, f.subB} {
 		if !strings.HasPrefix(s.AccessToken, auth.CredentialPrefix) || !strings.HasPrefix(s.AccessToken, s.AccessTokenPrefix) {
 			t.Fatalf("created without an access token: %+v", s)
@@ -86,8 +59,8 @@ func newHookFixture(t *testing.T) *hookFixture {
 	if _, err := msg.DeliverWebhooks(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.a.all()) != 1 || len(f.b.all()) != 1 {
-		t.Fatalf("receivers got %d and %d requests", len(f.a.all()), len(f.b.all()))
+	if len(f.a.Hits()) != 1 || len(f.b.Hits()) != 1 {
+		t.Fatalf("receivers got %d and %d requests", len(f.a.Hits()), len(f.b.Hits()))
 	}
 	return f
 }
@@ -134,8 +107,8 @@ func TestWebhookSubscriberListsAndReplaysItsOwnDeliveries(t *testing.T) {
 	if _, err := f.msg.DeliverWebhooks(ctx); err != nil {
 		t.Fatal(err)
 	}
-	hits := f.a.all()
-	if len(hits) != 2 || hits[1].delivery != d.ID || hits[1].replay != "1" || !hits[1].signed || hits[0].replay != "" {
+	hits := f.a.Hits()
+	if len(hits) != 2 || hits[1].Delivery != d.ID || hits[1].Replay != "1" || !hits[1].SignatureOK || hits[0].Replay != "" {
 		t.Fatalf("receiver A got %+v", hits)
 	}
 	a.do("GET", "/api/v1/webhooks/WH0001/deliveries", nil).want(http.StatusOK).decode(&page)
@@ -169,7 +142,7 @@ func TestWebhookSubscriberListsAndReplaysItsOwnDeliveries(t *testing.T) {
 			r.errBody()
 		})
 	}
-	if n := len(f.b.all()); n != 1 {
+	if n := len(f.b.Hits()); n != 1 {
 		t.Errorf("receiver B got %d requests: A's token replayed B's delivery", n)
 	}
 	admin, err := f.e.auth.GetUser(ctx, "admin1")
@@ -241,7 +214,7 @@ func TestWebhookReplayAndInboxChangesAreAudited(t *testing.T) {
 	if _, err := f.msg.DeliverWebhooks(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if hits := f.a.all(); len(hits) != 2 || hits[1].replay != "1" || !hits[1].signed {
+	if hits := f.a.Hits(); len(hits) != 2 || hits[1].Replay != "1" || !hits[1].SignatureOK {
 		t.Fatalf("receiver got %+v", hits)
 	}
 	f.admin.do("POST", "/api/v1/my/notifications/read", markReadRequest{All: true}).want(http.StatusOK)
