@@ -11,11 +11,9 @@ import (
 )
 
 // A body is a document's content stored as one BSON binary instead of a
-// sub-document (see projectDoc for why). Its subtype says how:
-const (
-	bodyPlain = 0x00 // BSON as is
-	bodyZstd  = 0x80 // user-defined subtype: BSON compressed with zstd
-)
+// sub-document (see projectDoc for why), of this user-defined subtype:
+// BSON compressed with zstd. Another subtype is refused, not guessed at.
+const bodyZstd = 0x80
 
 // bodyCodec holds a zstd encoder and decoder: immutable after creation and
 // safe for concurrent use (EncodeAll, DecodeAll), so one serves every
@@ -55,21 +53,18 @@ func encodeBody(v any) (bson.Binary, error) {
 	return bson.Binary{Subtype: bodyZstd, Data: c.enc.EncodeAll(raw, make([]byte, 0, len(raw)/3))}, nil
 }
 
-// decodeBody decodes a body of either subtype into v.
+// decodeBody decodes a body into v.
 func decodeBody(b bson.Binary, v any) error {
-	raw := b.Data
-	switch b.Subtype {
-	case bodyPlain:
-	case bodyZstd:
-		c, err := bodyCodecOnce()
-		if err != nil {
-			return err
-		}
-		if raw, err = c.dec.DecodeAll(b.Data, nil); err != nil {
-			return fmt.Errorf("decompress body: %w", err)
-		}
-	default:
+	if b.Subtype != bodyZstd {
 		return fmt.Errorf("body of unknown binary subtype %#x", b.Subtype)
+	}
+	c, err := bodyCodecOnce()
+	if err != nil {
+		return err
+	}
+	raw, err := c.dec.DecodeAll(b.Data, nil)
+	if err != nil {
+		return fmt.Errorf("decompress body: %w", err)
 	}
 	return bson.Unmarshal(raw, v)
 }

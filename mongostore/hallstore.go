@@ -38,7 +38,8 @@ type projectDoc struct {
 	legacy bool // read from the form before body
 }
 
-// projectWire is projectDoc's stored form.
+// projectWire is projectDoc's stored form as read: the body, or the
+// sub-document of the form before it.
 type projectWire struct {
 	ID       string        `bson:"_id"`
 	State    string        `bson:"state"`
@@ -50,11 +51,12 @@ type projectWire struct {
 
 // MarshalBSON stores the project as its body.
 func (d projectDoc) MarshalBSON() ([]byte, error) {
-	body, err := encodeBody(d.Project)
+	b, err := marshalBodied(d.Project, bson.D{{Key: "_id", Value: d.ID}, {Key: "state", Value: d.State},
+		{Key: "owner_org", Value: d.OwnerOrg}, {Key: "version", Value: d.Version}})
 	if err != nil {
 		return nil, fmt.Errorf("encode project %s: %w", d.ID, err)
 	}
-	return bson.Marshal(projectWire{ID: d.ID, State: d.State, OwnerOrg: d.OwnerOrg, Body: body, Version: d.Version})
+	return b, nil
 }
 
 // UnmarshalBSON reads either stored form.

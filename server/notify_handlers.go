@@ -346,12 +346,8 @@ func (h *handlers) createWebhook(c *gin.Context) {
 }
 
 func (h *handlers) getWebhook(c *gin.Context) {
-	if !h.needNotify(c) {
-		return
-	}
-	s, err := h.Notify.Subscription(c, c.Param("id"))
-	if err != nil {
-		web.Fail(c, err)
+	s, ok := h.subscriptionParam(c)
+	if !ok {
 		return
 	}
 	out := toSubscription(s)

@@ -55,13 +55,23 @@ func (h *handlers) checkSubscriber(c *gin.Context, token string) (auth.Principal
 	return p, nil
 }
 
-func (h *handlers) subscriberWebhook(c *gin.Context) {
+// subscriptionParam reads the subscription the path names; false when
+// the answer (no message centre, not found) has been written.
+func (h *handlers) subscriptionParam(c *gin.Context) (notify.Subscription, bool) {
 	if !h.needNotify(c) {
-		return
+		return notify.Subscription{}, false
 	}
 	s, err := h.Notify.Subscription(c, c.Param("id"))
 	if err != nil {
 		web.Fail(c, err)
+		return notify.Subscription{}, false
+	}
+	return s, true
+}
+
+func (h *handlers) subscriberWebhook(c *gin.Context) {
+	s, ok := h.subscriptionParam(c)
+	if !ok {
 		return
 	}
 	c.JSON(http.StatusOK, toSubscription(s))
@@ -81,12 +91,8 @@ func (h *handlers) issueSubscriberToken(c *gin.Context, id string) (string, erro
 }
 
 func (h *handlers) rotateSubscriberToken(c *gin.Context) {
-	if !h.needNotify(c) {
-		return
-	}
-	s, err := h.Notify.Subscription(c, c.Param("id"))
-	if err != nil {
-		web.Fail(c, err)
+	s, ok := h.subscriptionParam(c)
+	if !ok {
 		return
 	}
 	tok, err := h.issueSubscriberToken(c, s.ID)
