@@ -14,12 +14,16 @@ import (
 
 // runLoad drives a running server with a realistic mix, or a deadline
 // storm, and prints what it measured: `agencyhall load --url … --duration 60s --clients 50`.
+// With --rate R the mix is paced at R requests per second (open loop) and
+// latency counts from each request's intended send time, so it is the
+// latency at that rate rather than mostly queueing behind --clients.
 func runLoad(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlagSet("load", &cfg, getenv, stderr)
 	url := fs.String("url", "http://localhost:8080", "被测服务地址")
 	duration := fs.Duration("duration", 60*time.Second, "持续时间")
 	clients := fs.Int("clients", 50, "并发用户数")
+	rate := fs.Float64("rate", 0, "每秒请求总数（开环定速，延迟从计划发送时刻算起）；0 为闭环：每个用户收到响应后立即发下一个")
 	seed := fs.Uint64("seed", 1, "随机种子")
 	kinds := fs.String("kinds", "", "只发这些请求（逗号分隔，如 hall-page 或 healthz）；为空按真实比例混合")
 	agencies := fs.Int("agencies", 200, "机构请求使用的生成账号数（gen-agency-00001 起）")
@@ -49,7 +53,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		return nil
 	}
-	lc := loadtest.Config{URL: *url, Duration: *duration, Clients: *clients, Seed: *seed, Password: demo.GeneratedPassword}
+	lc := loadtest.Config{URL: *url, Duration: *duration, Clients: *clients, Seed: *seed, Rate: *rate, Password: demo.GeneratedPassword}
 	if *kinds != "" {
 		lc.Kinds = strings.Split(*kinds, ",")
 	}

@@ -70,4 +70,50 @@ func TestLoadToolMixAgainstTheApp(t *testing.T) {
 	if rep, err = loadtest.Run(ctx, cfg, &log); err != nil || len(rep.Kinds) != 1 || rep.Kinds[0].Count == 0 {
 		t.Fatalf("healthz only: %+v %v", rep, err)
 	}
+	// Paced, through the command's flags: the report says how the pace
+	// was kept (the figures are the machine's, so only their presence is
+	// checked).
+	out.Reset()
+	var stderr bytes.Buffer
+	args := []string{"--url", ts.URL, "--duration", "1s", "--clients", "2", "--rate", "40", "--kinds", "healthz,hall-api",
+		"--agencies", "2", "--owners", "1"}
+	if err := runLoad(ctx, args, func(string) string { return "" }, &out, &stderr); err != nil {
+		t.Fatalf("load %v: %v\n%s", args, err, stderr.String())
+	}
+	for _, want := range []string{"at 40 requests per second", "p95", "40.0 req/s intended", "req/s sent", "started more than 10ms late"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no %q in\n%s", want, out.String())
+		}
+	}
+}
+
+// --rate is parsed and checked before any request goes out: the address
+// below has no server, so only the flag can be what is refused.
+func TestLoadRateFlagRefusesBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		rate, clients string
+		exit2         bool   // refused by the flag parser
+		want          string // in the error or on stderr
+	}{
+		{rate: "fast", clients: "50", exit2: true, want: "-rate"},
+		{rate: "-5", clients: "50", want: "rate -5"},
+		{rate: "NaN", clients: "50", want: "rate NaN"},
+		{rate: "+Inf", clients: "50", want: "rate +Inf"},
+		{rate: "10", clients: "0", want: "at least one client"},
+	} {
+		t.Run(tc.rate+"/"+tc.clients, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := []string{"--url", "http://127.0.0.1:1", "--rate", tc.rate, "--clients", tc.clients}
+			err := runLoad(context.Background(), args, func(string) string { return "" }, &stdout, &stderr)
+			if tc.exit2 {
+				if err != exitCode(2) || !strings.Contains(stderr.String(), tc.want) {
+					t.Errorf("load %v: %v, stderr %q; want exit status 2 and %q", args, err, stderr.String(), tc.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("load %v: %v, want an error with %q", args, err, tc.want)
+			}
+		})
+	}
 }

@@ -62,6 +62,29 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	}
 	from := (q.Page - 1) * q.PageSize
 	page := make([]Project, 0, q.PageSize)
+	newest, counts := s.cache.view()
+	if total, ok := publicTotal(who, q, counts); ok {
+		// The hall's common lists — everything public, or some states of
+		// it, newest first — take their total from the kept counts and
+		// walk only as far as the page: a full walk touched every project
+		// (20,000 at a city) per uncached page.
+		seen := 0
+		for _, p := range newest {
+			if len(page) == q.PageSize {
+				break
+			}
+			if match(p) {
+				if seen >= from {
+					page = append(page, p.RedactedFor(who))
+				}
+				seen++
+			}
+		}
+		return page, total
+	}
+	if q.OwnerOrg != "" {
+		newest = s.cache.ownedNewestFirst(q.OwnerOrg) // nobody else's can match
+	}
 	total := 0
 	take := func(p *Project) {
 		if total >= from && len(page) < q.PageSize {
@@ -71,7 +94,7 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	}
 	if q.Sort != "deadline" {
 		// The read model keeps this order: filter in it, copy the page only.
-		for _, p := range s.cache.newestFirst() {
+		for _, p := range newest {
 			if match(p) {
 				take(p)
 			}
@@ -79,7 +102,7 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 		return page, total
 	}
 	var hits []*Project
-	for _, p := range s.cache.newestFirst() {
+	for _, p := range newest {
 		if match(p) {
 			hits = append(hits, p)
 		}
@@ -96,26 +119,28 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	return page, total
 }
 
-// Counts reports how many projects are in each state. Every hall page
-// shows one of them, so the counts are kept until the read model changes.
-// Callers must not modify the map.
-func (s *Service) Counts() map[State]int {
-	gen := s.cache.gen.Load()
-	if c := s.counts.Load(); c != nil && c.gen == gen {
-		return c.byState
+// publicTotal is the total of a list that filters on nothing but states,
+// newest first, for someone who sees exactly the public projects (not an
+// owner, who also sees its own drafts, nor a supervisor): the sum of the
+// kept counts. ok is false for any other list.
+func publicTotal(who registry.Actor, q ListQuery, counts map[State]int) (total int, ok bool) {
+	if q.Sort == "deadline" || q.Method != "" || q.ItemCode != "" || q.Stage != "" || q.Region != "" || q.OwnerOrg != "" ||
+		q.AgencyID != "" || strings.TrimSpace(q.Text) != "" || who.Kind == registry.ActorOwner || who.Supervises() {
+		return 0, false
 	}
-	m := map[State]int{}
-	for _, p := range s.cache.newestFirst() {
-		m[p.State]++
+	for st, n := range counts {
+		if st.Public() && (len(q.States) == 0 || slices.Contains(q.States, st)) {
+			total += n
+		}
 	}
-	s.counts.Store(&stateCounts{gen: gen, byState: m})
-	return m
+	return total, true
 }
 
-// stateCounts are Counts as of a read-model generation.
-type stateCounts struct {
-	gen     int64
-	byState map[State]int
+// Counts reports how many projects are in each state (a copy, kept by the
+// read model as it changes: every hall page shows some).
+func (s *Service) Counts() map[State]int {
+	_, counts := s.cache.view()
+	return counts
 }
 
 // Opportunities lists open projects the agency may sign up for now, with

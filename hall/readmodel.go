@@ -2,6 +2,7 @@ package hall
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -31,6 +32,15 @@ type projects struct {
 	// every reader behind it. Readers share the slice; nobody modifies a
 	// published one.
 	newest []*Project
+
+	// byState counts the projects in each state, kept by put: every hall
+	// page shows counts and a list's total, and counting them walked every
+	// project after each write.
+	byState map[State]int
+
+	// owned lists each owner's project IDs, so an owner's own list reads
+	// its few projects instead of walking every one.
+	owned map[string][]string
 }
 
 func (m *projects) put(p Project) {
@@ -45,6 +55,21 @@ func (m *projects) put(p Project) {
 	}
 	m.byID[p.ID] = &p
 	m.gen.Add(1)
+	if m.byState == nil {
+		m.byState, m.owned = map[State]int{}, map[string][]string{}
+	}
+	if !ok {
+		m.owned[p.OwnerOrg] = append(m.owned[p.OwnerOrg], p.ID)
+	} else if old.OwnerOrg != p.OwnerOrg {
+		m.owned[old.OwnerOrg] = slices.DeleteFunc(slices.Clone(m.owned[old.OwnerOrg]), func(id string) bool { return id == p.ID })
+		m.owned[p.OwnerOrg] = append(m.owned[p.OwnerOrg], p.ID)
+	}
+	if ok {
+		if m.byState[old.State]--; m.byState[old.State] == 0 {
+			delete(m.byState, old.State) // as a count of every project would have it
+		}
+	}
+	m.byState[p.State]++
 	if m.newest == nil {
 		return
 	}
@@ -73,6 +98,40 @@ func (m *projects) newestFirst() []*Project {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.buildNewest()
+	return m.newest
+}
+
+// view returns newestFirst and the count of projects in each state (a
+// copy) as of one moment, so that a list's total matches its pages.
+func (m *projects) view() ([]*Project, map[State]int) {
+	m.mu.RLock()
+	out, counts := m.newest, maps.Clone(m.byState)
+	m.mu.RUnlock()
+	if out != nil {
+		return out, counts
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.buildNewest()
+	return m.newest, maps.Clone(m.byState)
+}
+
+// ownedNewestFirst returns the owner's projects, newest first.
+func (m *projects) ownedNewestFirst(owner string) []*Project {
+	m.mu.RLock()
+	ids := m.owned[owner]
+	out := make([]*Project, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, m.byID[id])
+	}
+	m.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return newer(out[i], out[j]) })
+	return out
+}
+
+// buildNewest sorts every project into newest, under the write lock.
+func (m *projects) buildNewest() {
 	if m.newest == nil {
 		all := make([]*Project, 0, len(m.byID))
 		for _, p := range m.byID {
@@ -81,7 +140,6 @@ func (m *projects) newestFirst() []*Project {
 		sort.Slice(all, func(i, j int) bool { return newer(all[i], all[j]) })
 		m.newest = all
 	}
-	return m.newest
 }
 
 // newer is the hall's default order.

@@ -1,8 +1,13 @@
 package hall
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/agencyhall/agencyhall/registry"
 )
 
 // TestNewestFirstFollowsChanges: the cached default order shows each
@@ -48,4 +53,79 @@ func TestNewestFirstFollowsChanges(t *testing.T) {
 	m.put(proj("P9", t0.Add(30*time.Minute), StateOpen, 4)) // an older one read late from storage
 	check("inserted in its place", m.newestFirst(), want{"P3", StateDraft}, want{"P2", StateDraft}, want{"P9", StateOpen},
 		want{"P1", StateOpen}, want{"P0", StateDraft})
+}
+
+// TestKeptCountsMatchAWalk: the counts and owners' lists kept as projects
+// change, and the lists that use them, give what walking and filtering
+// every project gives, for each kind of viewer and page.
+func TestKeptCountsMatchAWalk(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	states := []State{StateDraft, StateReview, StateOpen, StatePublicity, StateEvaluated, StateCancelled}
+	var s Service
+	versions := map[string]int64{}
+	put := func(i int, st State) {
+		id := fmt.Sprintf("P%03d", i)
+		versions[id]++
+		s.cache.put(Project{ID: id, CreatedAt: t0.Add(time.Duration(i%17) * time.Hour), State: st,
+			OwnerOrg: fmt.Sprintf("owner:%d", i%3), Version: versions[id]})
+	}
+	for i := range 120 {
+		put(i, states[i%len(states)])
+	}
+	for i := 0; i < 120; i += 7 { // state changes, then one stale write
+		put(i, states[(i/7)%len(states)])
+	}
+	s.cache.put(Project{ID: "P000", CreatedAt: t0, State: StateDraft, Version: 1})
+	versions["P005"]++ // moved to another owner: lists by owner follow
+	s.cache.put(Project{ID: "P005", CreatedAt: t0.Add(5 * time.Hour), State: StateOpen, OwnerOrg: "owner:1", Version: versions["P005"]})
+
+	walk := map[State]int{}
+	for _, p := range s.cache.newestFirst() {
+		walk[p.State]++
+	}
+	if got := s.Counts(); !maps.Equal(got, walk) {
+		t.Fatalf("kept counts %v, a walk counts %v", got, walk)
+	}
+
+	viewers := []registry.Actor{{}, {Kind: registry.ActorAgency, OrgID: "agency:1"}, {Kind: registry.ActorOwner, OrgID: "owner:1"},
+		{Kind: registry.ActorRegulator}}
+	queries := []ListQuery{{}, {States: []State{StateOpen}}, {States: []State{StateOpen, StateOpen, StateDraft}},
+		{States: []State{StateEvaluated, StatePublicity}, Page: 2, PageSize: 7}, {Page: 4, PageSize: 9}, {Page: 40},
+		{OwnerOrg: "owner:1"}, {OwnerOrg: "owner:2", States: []State{StateOpen}}, {OwnerOrg: "owner:0", Page: 2, PageSize: 5}}
+	for _, who := range viewers {
+		for _, q := range queries {
+			page, total := s.List(who, q)
+			want, wantTotal := listByWalking(&s, who, q)
+			if total != wantTotal || len(page) != len(want) {
+				t.Fatalf("%+v %+v: %d of %d, want %d of %d", who, q, len(page), total, len(want), wantTotal)
+			}
+			for i := range page {
+				if page[i].ID != want[i] {
+					t.Fatalf("%+v %+v: item %d is %s, want %s", who, q, i, page[i].ID, want[i])
+				}
+			}
+		}
+	}
+}
+
+// listByWalking is List as a plain filter of every project, newest first.
+func listByWalking(s *Service, who registry.Actor, q ListQuery) ([]string, int) {
+	size := q.PageSize
+	if size < 1 {
+		size = 20
+	}
+	from := (max(q.Page, 1) - 1) * size
+	var ids []string
+	total := 0
+	for _, p := range s.cache.newestFirst() {
+		visible := p.State.Public() || (who.Kind == registry.ActorOwner && who.OrgID == p.OwnerOrg) || who.Supervises()
+		if !visible || (len(q.States) > 0 && !slices.Contains(q.States, p.State)) || (q.OwnerOrg != "" && p.OwnerOrg != q.OwnerOrg) {
+			continue
+		}
+		if total >= from && len(ids) < size {
+			ids = append(ids, p.ID)
+		}
+		total++
+	}
+	return ids, total
 }

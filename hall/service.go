@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -52,7 +51,6 @@ type Service struct {
 	Config
 	system registry.Actor // the platform itself, for reads of the registry
 	cache  projects
-	counts atomic.Pointer[stateCounts] // Counts, kept per read-model generation
 }
 
 // NewService builds the hall service.

@@ -26,6 +26,13 @@ type Config struct {
 	// mix acts as (the generator's accounts); Password is theirs.
 	Agencies, Owners []string
 	Password         string
+	// Rate, when above 0, paces the run as an open loop: this many
+	// requests per second in all, each due at its time on a schedule the
+	// clients share, its latency counted from that time. 0 is a closed
+	// loop: each client sends its next request when the last is answered,
+	// so at saturation the percentiles are mostly queueing and the rate is
+	// whatever the server allows.
+	Rate float64
 }
 
 // kind is one sort of request and its share of the mix, in percent.
@@ -107,6 +114,40 @@ type shared struct {
 	regions  []string
 }
 
+// pick draws a kind from the mix by its shares.
+func (w *worker) pick(mix []kind, total int) int {
+	n := w.rng.IntN(total)
+	ki := 0
+	for n >= mix[ki].share {
+		n -= mix[ki].share
+		ki++
+	}
+	return ki
+}
+
+// send draws and makes one request, drawing again when the kind has
+// nothing to do (errSkip) so that a paced slot is not left empty; errSkip
+// comes back only once ctx is done.
+func (w *worker) send(ctx context.Context, mix []kind, total int) (int, response, error) {
+	for {
+		ki := w.pick(mix, total)
+		r, err := mix[ki].run(ctx, w)
+		if err != errSkip || ctx.Err() != nil {
+			return ki, r, err
+		}
+	}
+}
+
+// sample is one request's outcome.
+type sample struct {
+	kind    int
+	elapsed time.Duration // paced: from the intended send time to the answer
+	status  int
+	err     bool
+	late    bool // paced: started more than lateAfter after its intended time
+	cut     bool // paced: sent, but the run ended before the answer
+}
+
 func (w *worker) project() string { return w.shared.projects[w.rng.IntN(len(w.shared.projects))] }
 
 func (w *worker) directoryFilter() string {
@@ -163,6 +204,7 @@ func (w *worker) draft() map[string]any {
 type Report struct {
 	Elapsed time.Duration
 	Kinds   []KindReport
+	Paced   *PaceReport // nil for a closed loop
 }
 
 // KindReport is one request kind's figures.
@@ -177,6 +219,9 @@ type KindReport struct {
 
 // Run drives the mix with Clients concurrent users for Duration.
 func Run(ctx context.Context, cfg Config, log io.Writer) (Report, error) {
+	if err := checkRate(cfg); err != nil {
+		return Report{}, err
+	}
 	transport := &http.Transport{MaxIdleConnsPerHost: cfg.Clients * 3, MaxConnsPerHost: cfg.Clients * 3}
 	mix, err := selectKinds(cfg.Kinds)
 	if err != nil {
@@ -213,35 +258,36 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (Report, error) {
 		}
 		workers[i] = w
 	}
-	fmt.Fprintf(log, "%d clients, %d projects and %d service items found; running %s\n", cfg.Clients, len(sh.projects), len(sh.items), cfg.Duration)
+	pace := ""
+	if cfg.Rate > 0 {
+		pace = fmt.Sprintf(" at %g requests per second", cfg.Rate)
+	}
+	fmt.Fprintf(log, "%d clients, %d projects and %d service items found; running %s%s\n", cfg.Clients, len(sh.projects), len(sh.items), cfg.Duration, pace)
 
 	total := 0
 	for _, k := range mix {
 		total += k.share
 	}
-	type sample struct {
-		kind    int
-		elapsed time.Duration
-		status  int
-		err     bool
-	}
 	results := make([][]sample, cfg.Clients)
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	start := time.Now()
+	var sched *schedule
+	if cfg.Rate > 0 {
+		sched = newSchedule(start, cfg.Duration, cfg.Rate)
+	}
 	var wg sync.WaitGroup
 	for i, w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			send := func(ctx context.Context) (int, response, error) { return w.send(ctx, mix, total) }
+			if sched != nil {
+				results[i] = sched.run(runCtx, send)
+				return
+			}
 			for runCtx.Err() == nil {
-				n := w.rng.IntN(total)
-				ki := 0
-				for n >= mix[ki].share {
-					n -= mix[ki].share
-					ki++
-				}
-				r, err := mix[ki].run(runCtx, w)
+				ki, r, err := send(runCtx)
 				if err == errSkip || runCtx.Err() != nil {
 					continue
 				}
@@ -253,12 +299,19 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (Report, error) {
 	elapsed := time.Since(start)
 
 	rep := Report{Elapsed: elapsed}
+	if sched != nil {
+		// Paced clients stop as soon as no slot is left, up to one
+		// interval before the end: the run lasted the schedule's window,
+		// or the rates would come out above the one asked for.
+		elapsed = max(elapsed, cfg.Duration)
+		rep.Elapsed, rep.Paced = elapsed, pacing(cfg.Rate, elapsed, results)
+	}
 	for ki, k := range mix {
 		var times []time.Duration
 		kr := KindReport{Name: k.name}
 		for _, rs := range results {
 			for _, s := range rs {
-				if s.kind != ki {
+				if s.kind != ki || s.cut {
 					continue
 				}
 				kr.Count++
@@ -294,6 +347,9 @@ func (r Report) Print(w io.Writer) {
 		all += k.Count
 	}
 	fmt.Fprintf(w, "%-22s %8d %9.1f   in %s\n", "all", all, float64(all)/r.Elapsed.Seconds(), r.Elapsed.Round(time.Millisecond))
+	if r.Paced != nil {
+		r.Paced.print(w)
+	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }

@@ -88,7 +88,7 @@ type agencyDoc struct {
 	Migration     *migrationDoc     `bson:"migration,omitempty"`
 	DocVersion    `bson:",inline"`
 
-	legacy bool // read from the form before body
+	stale bool // read from an earlier stored form: before body, or another dictionary
 }
 
 // agencyBody is agencyDoc without its methods: what goes into the body.
@@ -110,7 +110,7 @@ func (d agencyDoc) MarshalBSON() ([]byte, error) {
 // UnmarshalBSON reads either stored form.
 func (d *agencyDoc) UnmarshalBSON(b []byte) (err error) {
 	*d = agencyDoc{}
-	d.legacy, err = unmarshalBodied(b, (*agencyBody)(d))
+	d.stale, err = unmarshalBodied(b, (*agencyBody)(d))
 	return err
 }
 
@@ -218,18 +218,19 @@ func (a *AgencyStore) UpdateAgency(ctx context.Context, id string, fn func(*regi
 	return d.toAgency(), err
 }
 
-// EachAgency streams every agency; those still in the stored form before
-// body are rewritten afterwards, once.
+// EachAgency streams every agency; those still in an earlier stored form
+// are rewritten afterwards, in the background.
 func (a *AgencyStore) EachAgency(ctx context.Context, fn func(registry.Agency) error) error {
-	var legacy []string
+	var stale []string
 	err := eachDoc(ctx, a.s, collAgencies, "中介机构", func(d agencyDoc) error {
-		if d.legacy {
-			legacy = append(legacy, d.ID)
+		if d.stale {
+			stale = append(stale, d.ID)
 		}
 		return fn(d.toAgency())
 	})
 	if err != nil {
 		return err
 	}
-	return rewriteLegacy(ctx, a.s, collAgencies, "中介机构", legacy, func(d *agencyDoc) bool { return d.legacy })
+	rewriteStale(a.s, collAgencies, "中介机构", stale, func(d *agencyDoc) bool { return d.stale })
+	return nil
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/dict"
+	"github.com/klauspost/compress/zstd"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/agencyhall/agencyhall/hall"
@@ -88,6 +90,7 @@ func TestOldStoredFormIsReadAndRewritten(t *testing.T) {
 	if len(loaded) != 1 || loaded[0].Name != p.Name || loaded[0].Timeline[0].Data["due_at"] != "2026-12-01" {
 		t.Fatalf("loaded %+v", loaded)
 	}
+	s.waitRewrites()
 	m := rawProject(t, s, "P1")
 	if _, ok := m["body"].(bson.Binary); !ok || m["project"] != nil || m["version"] != int64(3) {
 		t.Errorf("after the load the document is %v", m)
@@ -121,6 +124,7 @@ func TestOldStoredAgencyIsReadAndRewritten(t *testing.T) {
 	if len(names) != 1 || names[0] != ag.Profile.Name {
 		t.Fatalf("loaded %v", names)
 	}
+	s.waitRewrites()
 	var m bson.M
 	if err := s.coll(collAgencies).FindOne(ctx, bson.D{{Key: "_id", Value: ag.ID}}).Decode(&m); err != nil {
 		t.Fatal(err)
@@ -204,5 +208,81 @@ func TestOldStoredInboxIsRead(t *testing.T) {
 	}
 	if _, ok := m["body"].(bson.Binary); !ok || m["items"] != nil || m["unread"] != int32(0) || m["version"] != int64(5) {
 		t.Errorf("after a change the inbox is stored as %v", m)
+	}
+}
+
+// frameDict returns the dictionary a stored body's zstd frame names.
+func frameDict(t *testing.T, body any) uint32 {
+	t.Helper()
+	b, ok := body.(bson.Binary)
+	if !ok {
+		t.Fatalf("body is %T", body)
+	}
+	var h zstd.Header
+	if err := h.Decode(b.Data); err != nil {
+		t.Fatal(err)
+	}
+	return h.DictionaryID
+}
+
+// TestBodyWithoutTheDictionaryIsReadAndRewritten stores a project whose
+// body was compressed without a dictionary, as before dictionaries, and
+// checks that it reads, and that after a load it is stored with the
+// current dictionary, smaller, at the same version.
+func TestBodyWithoutTheDictionaryIsReadAndRewritten(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	h := s.Hall()
+	p := storedProject("P1")
+	raw, err := bson.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := plain.EncodeAll(raw, nil)
+	doc := bson.D{{Key: "_id", Value: "P1"}, {Key: "state", Value: "open"}, {Key: "owner_org", Value: "owner:1"},
+		{Key: "body", Value: bson.Binary{Subtype: bodyZstd, Data: before}}, {Key: "version", Value: int64(5)}}
+	if _, err := s.coll(collProjects).InsertOne(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := h.GetProject(ctx, "P1"); err != nil || got.Name != p.Name || got.Version != 5 {
+		t.Fatalf("read as %+v, %v", got, err)
+	}
+	if err := h.EachProject(ctx, func(hall.Project) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	s.waitRewrites()
+	m := rawProject(t, s, "P1")
+	if d := frameDict(t, m["body"]); d != currentBodyDict || m["version"] != int64(5) {
+		t.Errorf("after the load: dictionary %d, version %v; want %d, 5", d, m["version"], currentBodyDict)
+	}
+	if after := m["body"].(bson.Binary).Data; len(after) >= len(before) {
+		t.Errorf("with the dictionary the body is %d bytes, without %d", len(after), len(before))
+	}
+	if got, err := h.GetProject(ctx, "P1"); err != nil || got.Timeline[0].Data["due_at"] != "2026-12-01" {
+		t.Errorf("read back %+v, %v", got, err)
+	}
+}
+
+// TestBodyOfAnUnknownDictionaryIsRefused: a body naming a dictionary this
+// build does not have (written by a newer one) is an error, not garbage.
+func TestBodyOfAnUnknownDictionaryIsRefused(t *testing.T) {
+	d, err := dict.BuildZstdDict([][]byte{[]byte(strings.Repeat("甘肃第一环境咨询有限公司 ", 200)), []byte(strings.Repeat("兰州市城市建设投资有限公司 ", 200))},
+		dict.Options{MaxDictSize: 1 << 10, HashBytes: 6, ZstdDictID: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderDict(d))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := bson.Marshal(storedProject("P1"))
+	var p hall.Project
+	_, err = decodeBody(bson.Binary{Subtype: bodyZstd, Data: enc.EncodeAll(raw, nil)}, &p)
+	if err == nil || !strings.Contains(err.Error(), "decompress body") {
+		t.Errorf("decode of a body with dictionary 99: %v", err)
 	}
 }

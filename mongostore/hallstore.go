@@ -35,7 +35,7 @@ type projectDoc struct {
 	Project    hall.Project
 	DocVersion // in memory only; stored as "version"
 
-	legacy bool // read from the form before body
+	stale bool // read from an earlier stored form: before body, or another dictionary
 }
 
 // projectWire is projectDoc's stored form as read: the body, or the
@@ -68,11 +68,13 @@ func (d *projectDoc) UnmarshalBSON(b []byte) error {
 	*d = projectDoc{ID: w.ID, State: w.State, OwnerOrg: w.OwnerOrg, DocVersion: DocVersion{Version: w.Version}}
 	switch {
 	case w.Body.Data != nil:
-		if err := decodeBody(w.Body, &d.Project); err != nil {
+		stale, err := decodeBody(w.Body, &d.Project)
+		if err != nil {
 			return fmt.Errorf("decode project %s: %w", w.ID, err)
 		}
+		d.stale = stale
 	case w.Legacy != nil:
-		d.Project, d.legacy = *w.Legacy, true
+		d.Project, d.stale = *w.Legacy, true
 	}
 	return nil
 }
@@ -124,20 +126,21 @@ func (h *HallStore) UpdateProject(ctx context.Context, id string, fn func(*hall.
 // EachProject streams every project in creation order: by number on
 // MongoDB (from the _id index), in stored order on the embedded engine —
 // SQLite returns rows in insertion order and replaces keep a row's place.
-// Projects still in the stored form before body are rewritten in the
-// current form afterwards, once, so the next start reads them fast.
+// Projects still in an earlier stored form are rewritten in the current
+// one afterwards, in the background, so the next start reads them fast.
 func (h *HallStore) EachProject(ctx context.Context, fn func(hall.Project) error) error {
-	var legacy []string
+	var stale []string
 	err := eachDocSorted(ctx, h.s, collProjects, "项目", bson.D{{Key: "_id", Value: 1}}, func(d projectDoc) error {
-		if d.legacy {
-			legacy = append(legacy, d.ID)
+		if d.stale {
+			stale = append(stale, d.ID)
 		}
 		return fn(d.toProject())
 	})
 	if err != nil {
 		return err
 	}
-	return rewriteLegacy(ctx, h.s, collProjects, "项目", legacy, func(d *projectDoc) bool { return d.legacy })
+	rewriteStale(h.s, collProjects, "项目", stale, func(d *projectDoc) bool { return d.stale })
+	return nil
 }
 
 // PutProjects stores many new projects at once (bulk loads: benchmarks);

@@ -76,6 +76,14 @@ type Store struct {
 	published atomic.Int64    // writes of this process to data public pages show, see version.go
 	seqMu     sync.Mutex
 	seqs      map[string]counterDoc // counters as this process wrote them last, see counter.go
+
+	// Work the store does by itself after a read (rewriting documents
+	// found in an earlier stored form, see rewriteStale) runs under bgCtx
+	// and is tracked by bg, so Close stops it and waits for it.
+	bgCtx     context.Context
+	bgStop    context.CancelFunc
+	bg        sync.WaitGroup
+	rewriting sync.Map // collection → struct{}: a rewrite of it is running
 }
 
 // Open connects, detects the engine and creates the declared collections
@@ -90,6 +98,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s: %w", redactURI(cfg.URI), err)
 	}
 	s := &Store{client: client, opts: opts, db: client.Database(cfg.DB), sqliteDir: cfg.SQLiteDir, log: cfg.Logger}
+	s.bgCtx, s.bgStop = context.WithCancel(context.WithoutCancel(ctx))
 	pingCtx, cancel := context.WithTimeout(ctx, *opts.ServerSelectionTimeout*3)
 	defer cancel()
 	if err := client.Ping(pingCtx, readpref.Primary()); err != nil {
@@ -209,7 +218,16 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close disconnects the driver.
-func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }
+func (s *Store) Close(ctx context.Context) error {
+	s.stopBackground()
+	return s.client.Disconnect(ctx)
+}
+
+// stopBackground ends the store's own background work and waits for it.
+func (s *Store) stopBackground() {
+	s.bgStop()
+	s.bg.Wait()
+}
 
 // CloseAndDrop disconnects, then removes the whole database over a fresh
 // connection; tests use it to clean up. Disconnecting first ends every
@@ -220,6 +238,7 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ct
 func (s *Store) CloseAndDrop(ctx context.Context) error {
 	name := s.db.Name()
 	opts := s.opts
+	s.stopBackground()
 	if err := s.client.Disconnect(ctx); err != nil {
 		return err
 	}
