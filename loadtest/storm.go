@@ -130,7 +130,9 @@ func Storm(ctx context.Context, cfg StormConfig, log io.Writer) (StormReport, er
 				var rc struct {
 					Receipt string `json:"receipt"`
 				}
-				_ = json.Unmarshal(r.body, &rc)
+				if body, err := r.text(); err == nil {
+					_ = json.Unmarshal(body, &rc)
+				}
 				a.receipt = rc.Receipt
 			}
 			mu.Lock()

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -37,6 +40,9 @@ func newCacheFixture(t *testing.T) *cacheFixture {
 	for _, r := range []Route{
 		{Method: "GET", Path: "/hall", Access: Public(), Handler: page("hall", func(c *gin.Context) {
 			c.String(http.StatusOK, "hall %d, fragment %q", f.renders["hall"], c.GetHeader("HX-Target"))
+		})},
+		{Method: "GET", Path: "/big", Access: Public(), Handler: page("big", func(c *gin.Context) {
+			c.String(http.StatusOK, "%s", strings.Repeat("中介服务网上超市 ", 200))
 		})},
 		{Method: "GET", Path: "/form", Access: Public(), Handler: page("form", func(c *gin.Context) {
 			c.String(http.StatusOK, "token %s", CSRFToken(c))
@@ -171,5 +177,65 @@ func TestResponsesNeverCached(t *testing.T) {
 	a, b := f.do("GET", "/form"), f.do("GET", "/form")
 	if a.Body.String() == b.Body.String() {
 		t.Error("two visitors got the same CSRF token")
+	}
+}
+
+// A kept page is sent gzip-compressed to clients that accept it, as its
+// own representation (its own ETag), compressed once; small pages and
+// clients that refuse gzip get it as it is.
+func TestCachedPagesAreCompressedForClientsThatAcceptIt(t *testing.T) {
+	f := newCacheFixture(t)
+	plain := f.do("GET", "/big")
+	want := plain.Body.String()
+	if plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("Content-Length") != strconv.Itoa(len(want)) {
+		t.Fatalf("without Accept-Encoding: %v", plain.Header())
+	}
+	var gzETag string
+	for _, ae := range []string{"gzip", "br, gzip;q=0.8", "deflate, GZIP", "gzip; q=1.0"} {
+		res := f.do("GET", "/big", "Accept-Encoding", ae)
+		if res.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(res.Header().Get("Vary"), "Accept-Encoding") {
+			t.Fatalf("Accept-Encoding %q: headers %v", ae, res.Header())
+		}
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || string(got) != want {
+			t.Fatalf("Accept-Encoding %q: decompressed %d bytes (%v), want the %d of the page", ae, len(got), err, len(want))
+		}
+		if res.Body.Len() >= len(want)/2 {
+			t.Errorf("compressed %d of %d bytes", res.Body.Len(), len(want))
+		}
+		gzETag = res.Header().Get("ETag")
+	}
+	if gzETag == plain.Header().Get("ETag") {
+		t.Errorf("both representations have ETag %s", gzETag)
+	}
+	for _, c := range []struct {
+		name, ae, inm string
+		status        int
+		encoding      string
+	}{
+		{"refuses gzip", "gzip;q=0, identity", "", 200, ""},
+		{"only another coding", "br", "", 200, ""},
+		{"has the compressed form", "gzip", gzETag, 304, ""},
+		{"has the plain form only", "gzip", plain.Header().Get("ETag"), 200, "gzip"},
+		{"plain client has the plain form", "", plain.Header().Get("ETag"), 304, ""},
+	} {
+		h := []string{"Accept-Encoding", c.ae}
+		if c.inm != "" {
+			h = append(h, "If-None-Match", c.inm)
+		}
+		res := f.do("GET", "/big", h...)
+		if res.Code != c.status || res.Header().Get("Content-Encoding") != c.encoding {
+			t.Errorf("%s: %d, encoding %q; want %d, %q", c.name, res.Code, res.Header().Get("Content-Encoding"), c.status, c.encoding)
+		}
+	}
+	if f.renders["big"] != 1 {
+		t.Errorf("rendered %d times", f.renders["big"])
+	}
+	if small := f.do("GET", "/hall", "Accept-Encoding", "gzip"); small.Header().Get("Content-Encoding") != "" {
+		t.Errorf("a %d-byte page was compressed", small.Body.Len())
 	}
 }
