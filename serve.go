@@ -77,14 +77,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// of the load's CPU. Collect less often while loading, unless GOGC says
 	// otherwise (a GOMEMLIMIT still holds); FreeOSMemory below hands the
 	// garbage back.
-	gcPercent := -2
+	restoreGC := func() {}
 	if getenv("GOGC") == "" {
-		gcPercent = debug.SetGCPercent(loadGCPercent)
+		prev := debug.SetGCPercent(loadGCPercent)
+		restoreGC = func() { debug.SetGCPercent(prev) }
 	}
 	err = svc.load(ctx, log)
-	if gcPercent != -2 {
-		debug.SetGCPercent(gcPercent)
-	}
+	restoreGC()
 	if err != nil {
 		return err
 	}

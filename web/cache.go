@@ -62,14 +62,21 @@ type cachedResponse struct {
 const minGzip = 1024
 
 // gzipBody returns the body compressed, or nil when it is not worth it or
-// already encoded; compressed once per entry, then shared.
-func (e *cachedResponse) gzipBody() []byte {
+// already encoded; compressed once per entry, then shared. Writers come
+// from the pool: each holds about a megabyte of compressor state.
+func (e *cachedResponse) gzipBody(writers *sync.Pool) []byte {
 	if len(e.body) < minGzip || e.header.Get("Content-Encoding") != "" {
 		return nil
 	}
 	e.gzipOnce.Do(func() {
 		var b bytes.Buffer
-		zw := gzip.NewWriter(&b)
+		zw, _ := writers.Get().(*gzip.Writer)
+		if zw == nil {
+			zw = gzip.NewWriter(&b)
+		} else {
+			zw.Reset(&b)
+		}
+		defer writers.Put(zw)
 		if _, err := zw.Write(e.body); err == nil && zw.Close() == nil {
 			e.gzipped = b.Bytes()
 		}
@@ -103,6 +110,7 @@ type responseCache struct {
 	rendering map[string]chan struct{} // closed when the render of the key ends
 	ttl       time.Duration
 	version   func() int64 // the data version (Config.DataVersion)
+	gzippers  sync.Pool    // *gzip.Writer, reused across entries
 }
 
 // render claims the rendering of key: wait is nil for the one request
@@ -205,7 +213,7 @@ func (a *App) cachePublic(c *gin.Context) {
 	version := rc.current()
 	if e := rc.get(key); e != nil && e.version == version && now.Sub(e.at) < rc.ttl {
 		a.metrics.cacheHits.Inc()
-		writeCached(c, e)
+		writeCached(c, e, &rc.gzippers)
 		c.Abort()
 		return
 	}
@@ -219,7 +227,7 @@ func (a *App) cachePublic(c *gin.Context) {
 		// What the other request kept, if it kept anything at least as
 		// new as this request's data version; else render here too.
 		if e := rc.get(key); e != nil && e.version >= version && a.now().Sub(e.at) < rc.ttl {
-			writeCached(c, e)
+			writeCached(c, e, &rc.gzippers)
 			c.Abort()
 			return
 		}
@@ -248,18 +256,18 @@ func (a *App) cachePublic(c *gin.Context) {
 	e := &cachedResponse{version: version, at: now, status: status, header: h.Clone(), body: w.buf.Bytes(),
 		etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modified: now.UTC().Truncate(time.Second)}
 	rc.put(key, e)
-	writeCached(c, e)
+	writeCached(c, e, &rc.gzippers)
 }
 
 // writeCached answers with a kept response, gzip-compressed when the
 // client accepts it, or 304 when the client has it.
-func writeCached(c *gin.Context, e *cachedResponse) {
+func writeCached(c *gin.Context, e *cachedResponse, gzippers *sync.Pool) {
 	h := c.Writer.Header()
 	for k, v := range e.header {
 		h[k] = v
 	}
 	body, etag := e.body, e.etag
-	if gz := e.gzipBody(); gz != nil && acceptsGzip(c.Request) {
+	if gz := e.gzipBody(gzippers); gz != nil && acceptsGzip(c.Request) {
 		body, etag = gz, e.gzipETag()
 		h.Set("Content-Encoding", "gzip")
 	}
