@@ -161,6 +161,9 @@ func agencyToDoc(a registry.Agency) agencyDoc {
 	return d
 }
 
+func (d *agencyDoc) docID() string { return d.ID }
+func (d *agencyDoc) isStale() bool { return d.stale }
+
 func (d agencyDoc) toAgency() registry.Agency {
 	a := registry.Agency{ID: d.ID, Status: registry.AgencyStatus(d.Status), Profile: d.Profile.toProfile(),
 		Commitment: registry.Commitment{TextVersion: d.CommitVersion, AcceptedAt: d.CommitAt, AcceptedBy: d.CommitBy},
@@ -221,16 +224,5 @@ func (a *AgencyStore) UpdateAgency(ctx context.Context, id string, fn func(*regi
 // EachAgency streams every agency; those still in an earlier stored form
 // are rewritten afterwards, in the background.
 func (a *AgencyStore) EachAgency(ctx context.Context, fn func(registry.Agency) error) error {
-	var stale []string
-	err := eachDoc(ctx, a.s, collAgencies, "中介机构", func(d agencyDoc) error {
-		if d.stale {
-			stale = append(stale, d.ID)
-		}
-		return fn(d.toAgency())
-	})
-	if err != nil {
-		return err
-	}
-	rewriteStale(a.s, collAgencies, "中介机构", stale, func(d *agencyDoc) bool { return d.stale })
-	return nil
+	return eachBodied[agencyDoc](ctx, a.s, collAgencies, "中介机构", nil, func(d *agencyDoc) error { return fn(d.toAgency()) })
 }

@@ -124,16 +124,41 @@ func unmarshalBodied(doc []byte, v any) (stale bool, err error) {
 	return true, bson.Unmarshal(doc, v)
 }
 
+// bodied is a pointer to a document stored with a body, which may have
+// been read in an earlier stored form.
+type bodied[D any] interface {
+	versioned[D]
+	docID() string
+	isStale() bool // read in an earlier stored form: before body, or another dictionary
+}
+
+// eachBodied streams every document of a body-stored collection (see
+// eachDocSorted) and then has those read in an earlier form rewritten.
+func eachBodied[D any, P bodied[D]](ctx context.Context, s *Store, coll, what string, sort bson.D, fn func(*D) error) error {
+	var stale []string
+	err := eachDocSorted(ctx, s, coll, what, sort, func(d D) error {
+		if P(&d).isStale() {
+			stale = append(stale, P(&d).docID())
+		}
+		return fn(&d)
+	})
+	if err != nil {
+		return err
+	}
+	rewriteStale[D, P](s, coll, what, stale)
+	return nil
+}
+
 // rewriteStale stores documents that were read in an earlier stored form
-// (stale says whether one still is) in the current one, at the same
-// version: their content does not change, so a writer that read one at
-// that version may still swap it, and a version that moved meanwhile means
-// a writer already stored the current form. It runs in the background,
-// one document at a time, until done or the store closes: the first start
-// after an upgrade would otherwise wait for every rewrite (two minutes for
-// a city's projects). A second read that finds the same documents while a
-// rewrite of the collection runs leaves them to it.
-func rewriteStale[D any, P versioned[D]](s *Store, coll, what string, ids []string, stale func(P) bool) {
+// (and still are) in the current one, at the same version: their content
+// does not change, so a writer that read one at that version may still
+// swap it, and a version that moved meanwhile means a writer already
+// stored the current form. It runs in the background, one document at a
+// time, until done or the store closes: the first start after an upgrade
+// would otherwise wait for every rewrite (two minutes for a city's
+// projects). A second read that finds the same documents while a rewrite
+// of the collection runs leaves them to it.
+func rewriteStale[D any, P bodied[D]](s *Store, coll, what string, ids []string) {
 	if len(ids) == 0 {
 		return
 	}
@@ -149,7 +174,7 @@ func rewriteStale[D any, P versioned[D]](s *Store, coll, what string, ids []stri
 		ctx := s.bgCtx
 		t0 := time.Now()
 		for i, id := range ids {
-			if err := rewriteOne(ctx, s, coll, what, id, stale); err != nil {
+			if err := rewriteOne[D, P](ctx, s, coll, what, id); err != nil {
 				if ctx.Err() == nil {
 					s.log.Warn("rewriting documents in the current stored form stopped", "collection", coll,
 						"document", id, "rewritten", i, "of", len(ids), "err", err)
@@ -162,13 +187,13 @@ func rewriteStale[D any, P versioned[D]](s *Store, coll, what string, ids []stri
 	}()
 }
 
-func rewriteOne[D any, P versioned[D]](ctx context.Context, s *Store, coll, what, id string, stale func(P) bool) error {
+func rewriteOne[D any, P bodied[D]](ctx context.Context, s *Store, coll, what, id string) error {
 	defer s.lockDoc(coll, id)()
 	d, err := getDoc[D](ctx, s, coll, id, what)
 	if apperr.Is(err, apperr.KindNotFound) {
 		return nil // deleted meanwhile: nothing to rewrite
 	}
-	if err != nil || !stale(P(&d)) {
+	if err != nil || !P(&d).isStale() {
 		return err
 	}
 	filter := bson.D{{Key: "_id", Value: id}, {Key: "version", Value: P(&d).getVersion()}}

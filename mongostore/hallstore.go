@@ -92,6 +92,9 @@ func toProjectDoc(p hall.Project) projectDoc {
 	return projectDoc{ID: p.ID, State: string(p.State), OwnerOrg: p.OwnerOrg, Project: p}
 }
 
+func (d *projectDoc) docID() string { return d.ID }
+func (d *projectDoc) isStale() bool { return d.stale }
+
 func (d projectDoc) toProject() hall.Project {
 	p := d.Project
 	p.Version = d.Version
@@ -129,18 +132,8 @@ func (h *HallStore) UpdateProject(ctx context.Context, id string, fn func(*hall.
 // Projects still in an earlier stored form are rewritten in the current
 // one afterwards, in the background, so the next start reads them fast.
 func (h *HallStore) EachProject(ctx context.Context, fn func(hall.Project) error) error {
-	var stale []string
-	err := eachDocSorted(ctx, h.s, collProjects, "项目", bson.D{{Key: "_id", Value: 1}}, func(d projectDoc) error {
-		if d.stale {
-			stale = append(stale, d.ID)
-		}
-		return fn(d.toProject())
-	})
-	if err != nil {
-		return err
-	}
-	rewriteStale(h.s, collProjects, "项目", stale, func(d *projectDoc) bool { return d.stale })
-	return nil
+	return eachBodied[projectDoc](ctx, h.s, collProjects, "项目", bson.D{{Key: "_id", Value: 1}},
+		func(d *projectDoc) error { return fn(d.toProject()) })
 }
 
 // PutProjects stores many new projects at once (bulk loads: benchmarks);
