@@ -13,8 +13,7 @@ fresh
 for rate in 200 400 800; do
   fresh
   port=18094
-  (setsid $bin serve --data-dir $work --addr 127.0.0.1:$port > /tmp/fw-$label-serve.log 2>&1 &)
-  for i in $(seq 1 6000); do curl -fs -o /dev/null http://127.0.0.1:$port/readyz && break; sleep 0.02; done
+  PORT=$port KEEP=1 "$here"/startup.sh $bin $work $label-paced > /dev/null
   sleep 2
   echo "--- paced $rate req/s"
   $bin load --url http://127.0.0.1:$port --duration 30s --clients 50 --agencies 200 --owners 50 --rate $rate 2>&1 | tail -14

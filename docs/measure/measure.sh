@@ -3,14 +3,9 @@
 # the full mix (closed loop, 50 clients), then healthz and the cached hall page alone. Changes DATADIR.
 bin=$1; dir=$2; label=$3; pass=$4
 port=18095
-pkill -f "serve --data-dir $dir" ; sleep 1
-start=$(date +%s.%N)
-(setsid $bin serve --data-dir $dir --addr 127.0.0.1:$port > /tmp/m-$label.log 2>&1 &)
-for i in $(seq 1 3000); do curl -fs -o /dev/null http://127.0.0.1:$port/readyz && break; sleep 0.05; done
-end=$(date +%s.%N)
+here=$(dirname "$0")
+PORT=$port KEEP=1 "$here"/startup.sh $bin $dir $label
 pid=$(pgrep -f "serve --data-dir $dir" | head -1)
-echo "$label: ready after $(echo "$end - $start" | bc) s, $(grep VmRSS /proc/$pid/status)"
-grep -a "read model loaded\|rewritten" /tmp/m-$label.log | sed 's/^time=[^ ]* //'
 sleep 3
 # export of every project, as a background task
 jar=/tmp/m-$label.jar; rm -f $jar
