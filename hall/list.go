@@ -63,25 +63,11 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	from := (q.Page - 1) * q.PageSize
 	page := make([]Project, 0, q.PageSize)
 	newest, counts := s.cache.view()
-	if total, ok := publicTotal(who, q, counts); ok {
-		// The hall's common lists — everything public, or some states of
-		// it, newest first — take their total from the kept counts and
-		// walk only as far as the page: a full walk touched every project
-		// (20,000 at a city) per uncached page.
-		seen := 0
-		for _, p := range newest {
-			if len(page) == q.PageSize {
-				break
-			}
-			if match(p) {
-				if seen >= from {
-					page = append(page, p.RedactedFor(who))
-				}
-				seen++
-			}
-		}
-		return page, total
-	}
+	// The hall's common lists — everything public, or some states of it,
+	// newest first — take their total from the kept counts and stop at the
+	// end of their page: a full walk touched every project (20,000 at a
+	// city) per uncached page.
+	known, counted := publicTotal(who, q, counts)
 	if q.OwnerOrg != "" {
 		newest = s.cache.ownedNewestFirst(q.OwnerOrg) // nobody else's can match
 	}
@@ -95,9 +81,15 @@ func (s *Service) List(who registry.Actor, q ListQuery) ([]Project, int) {
 	if q.Sort != "deadline" {
 		// The read model keeps this order: filter in it, copy the page only.
 		for _, p := range newest {
+			if counted && len(page) == q.PageSize {
+				break
+			}
 			if match(p) {
 				take(p)
 			}
+		}
+		if counted {
+			total = known
 		}
 		return page, total
 	}
