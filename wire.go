@@ -253,7 +253,7 @@ type appOptions struct {
 // engine, so every route goes through the same access declarations.
 func newApp(store *mongostore.Store, svc services, o appOptions) *web.App {
 	app := web.New(web.Config{Auth: svc.auth, Audit: svc.audit, Logger: o.log, SecureCookies: o.secureCookies, Now: o.now,
-		DataVersion: func() int64 { return store.PublishedVersion() + svc.hall.Generation() }})
+		DataVersion: func() int64 { return store.PublishedVersion() + svc.hall.PublicGeneration() }})
 	now := o.now
 	if now == nil {
 		now = time.Now

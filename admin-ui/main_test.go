@@ -89,7 +89,7 @@ func newEnvNamed(t *testing.T, siteName string) *env {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := &testClock{}
 	hallSvc := newTestHall(t, store, reg, catalog, clock)
-	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet, Now: clock.Now, DataVersion: func() int64 { return store.PublishedVersion() + hallSvc.Generation() }})
+	app := web.New(web.Config{Auth: authSvc, Audit: auditLog, Logger: quiet, Now: clock.Now, DataVersion: func() int64 { return store.PublishedVersion() + hallSvc.PublicGeneration() }})
 	e := &env{t: t}
 	scoringSvc := newTestScoring(t, store, reg, hallSvc, clock)
 	reportSvc := reports.NewService(reports.Config{Hall: hallSvc, Scoring: scoringSvc, Registry: reg, Audit: store.Audit(),

@@ -22,6 +22,12 @@ type projects struct {
 	byID map[string]*Project
 	gen  atomic.Int64 // bumped on every change, so derived views know when to rebuild
 
+	// publicGen is bumped only by changes the public can see: a project
+	// that is or was published. Anonymous pages are cached on it; when
+	// they were cached on gen, the load mix's new drafts (twenty a second
+	// at a city) emptied the cache of every public page each time.
+	publicGen atomic.Int64
+
 	// newest is every project, newest first: the hall's default order,
 	// kept so that a list request filters in order instead of sorting
 	// every project. Built on first use, then kept by put: the sort key
@@ -55,6 +61,9 @@ func (m *projects) put(p Project) {
 	}
 	m.byID[p.ID] = &p
 	m.gen.Add(1)
+	if p.State.Public() || ok && old.State.Public() {
+		m.publicGen.Add(1)
+	}
 	if m.byState == nil {
 		m.byState, m.owned = map[State]int{}, map[string][]string{}
 	}

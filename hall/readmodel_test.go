@@ -129,3 +129,42 @@ func listByWalking(s *Service, who registry.Actor, q ListQuery) ([]string, int) 
 	}
 	return ids, total
 }
+
+// TestPublicGenerationMovesOnlyForWhatThePublicSees: drafts and
+// announcements under review leave the public generation (which anonymous
+// pages are cached on) alone; publishing, any change to a published
+// project and withdrawing one move it. Every change moves Generation.
+func TestPublicGenerationMovesOnlyForWhatThePublicSees(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	var s Service
+	steps := []struct {
+		id      string
+		version int64
+		state   State
+		signups int
+		moves   bool
+	}{
+		{"P1", 1, StateDraft, 0, false},
+		{"P1", 2, StateDraft, 0, false}, // edited
+		{"P1", 3, StateReview, 0, false},
+		{"P1", 4, StateOpen, 0, true},  // published
+		{"P1", 5, StateOpen, 1, true},  // a sign-up: the public counts them
+		{"P1", 4, StateOpen, 0, false}, // an older version arriving late changes nothing
+		{"P2", 1, StateDraft, 0, false},
+		{"P1", 6, StateCancelled, 1, true},
+		{"P3", 1, StateOpen, 0, true},   // read from storage, published by another replica
+		{"P3", 2, StateReview, 0, true}, // gone from public view
+		{"P3", 3, StateDraft, 0, false},
+	}
+	for i, st := range steps {
+		gen, public := s.Generation(), s.PublicGeneration()
+		s.cache.put(Project{ID: st.id, CreatedAt: t0, State: st.state, Version: st.version, Signups: make([]Signup, st.signups)})
+		stale := i == 5
+		if moved := s.Generation() != gen; moved == stale {
+			t.Fatalf("step %d (%s v%d %s): generation moved %v", i, st.id, st.version, st.state, moved)
+		}
+		if moved := s.PublicGeneration() != public; moved != st.moves {
+			t.Fatalf("step %d (%s v%d %s): public generation moved %v, want %v", i, st.id, st.version, st.state, moved, st.moves)
+		}
+	}
+}

@@ -22,6 +22,11 @@ func (s *Service) Peek(id string) (Project, bool) { return s.cache.get(id) }
 // every project (the open-data feed) rebuild only when it moved.
 func (s *Service) Generation() int64 { return s.cache.gen.Load() }
 
+// PublicGeneration changes whenever a project the public can see does
+// (published now or before the change); drafts and announcements under
+// review leave it alone. Anonymous pages are cached on it.
+func (s *Service) PublicGeneration() int64 { return s.cache.publicGen.Load() }
+
 // Stream hands every project to fn straight from storage, in creation
 // order, one at a time and without the read model: for exports of any
 // size, whose memory must not depend on how many projects there are.

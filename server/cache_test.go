@@ -7,8 +7,10 @@ import (
 	"github.com/agencyhall/agencyhall/auth"
 )
 
-// Anonymous reads of the hall revalidate with 304s and see every change;
-// a logged-in user's answers are never stored.
+// Anonymous reads of the hall revalidate with 304s and see every change
+// the public may see (a draft is not one of them, so it leaves the cache
+// alone: hall.TestPublicGenerationMovesOnlyForWhatThePublicSees); a
+// logged-in user's answers are never stored.
 func TestHallReadsAreCachedForTheAnonymousOnly(t *testing.T) {
 	h := newHallEnv(t)
 	owner := h.as("owner1", auth.RoleOwner)
@@ -30,6 +32,18 @@ func TestHallReadsAreCachedForTheAnonymousOnly(t *testing.T) {
 	anon.do("GET", path, nil).want(http.StatusOK).decode(&d)
 	if d.SignupCount != 1 {
 		t.Errorf("after a sign-up the public sees %d sign-ups", d.SignupCount)
+	}
+
+	var list struct {
+		Total int `json:"total"`
+	}
+	anon.header = nil
+	anon.do("GET", "/api/v1/projects", nil).want(http.StatusOK).decode(&list)
+	before := list.Total
+	h.publish(owner, "random")
+	anon.do("GET", "/api/v1/projects", nil).want(http.StatusOK).decode(&list)
+	if list.Total != before+1 {
+		t.Errorf("after a publication the public list has %d projects, want %d", list.Total, before+1)
 	}
 
 	mine := owner.do("GET", path, nil).want(http.StatusOK)

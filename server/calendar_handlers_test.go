@@ -23,7 +23,7 @@ func newCalendarEnv(t *testing.T) *hallEnv {
 	t.Helper()
 	h := newHallEnv(t)
 	h.hall.Calendars = h.store.Hall()
-	h.app = newTestWeb(h.env, h.clk.now, h.hall.Generation)
+	h.app = newTestWeb(h.env, h.clk.now, h.hall.PublicGeneration)
 	Register(h.app, Deps{Auth: h.auth, Audit: h.audit, Catalog: h.catalog, Registry: h.registry, Files: h.files, Hall: h.hall,
 		Version: "test", Ping: h.store.Ping, Now: h.clk.now})
 	return h

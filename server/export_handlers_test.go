@@ -54,7 +54,7 @@ func newExportEnv(t *testing.T) *exportEnv {
 	}
 	e.reports = reports.NewService(reports.Config{Hall: e.hall, Scoring: e.sup, Registry: e.registry, Audit: e.store.Audit(),
 		Tasks: e.store.ExportTasks(), Blobs: e.files, Now: e.clk.now, BackgroundRows: 20, ProgressEvery: 5})
-	e.app = newTestWeb(e.env, e.clk.now, e.hall.Generation)
+	e.app = newTestWeb(e.env, e.clk.now, e.hall.PublicGeneration)
 	Register(e.app, Deps{Auth: e.auth, Audit: e.audit, Catalog: e.catalog, Registry: e.registry, Files: e.files, Hall: e.hall,
 		Scoring: e.sup, Reports: e.reports, Version: "test", Ping: e.store.Ping, Now: e.clk.now})
 	return e

@@ -79,7 +79,7 @@ func newHallEnv(t *testing.T) *hallEnv {
 	}
 	h.hall = hall.NewService(hall.Config{Store: h.store.Hall(), Agencies: h.ags, Catalog: hallCatalog{hallItem: item},
 		Sealer: sealer, Now: h.clk.now})
-	h.app = newTestWeb(h.env, h.clk.now, h.hall.Generation)
+	h.app = newTestWeb(h.env, h.clk.now, h.hall.PublicGeneration)
 	Register(h.app, Deps{Auth: h.auth, Audit: h.audit, Catalog: h.catalog, Registry: h.registry, Files: h.files, Hall: h.hall,
 		OCDS:    &ocds.Feed{Builder: ocds.Builder{Prefix: testOCDSPrefix}, Projects: h.hall, Now: h.clk.now, Settle: ocds.DefaultSettle},
 		Version: "test", Ping: h.store.Ping})

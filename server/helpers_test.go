@@ -229,7 +229,7 @@ func (e *env) auditRecords() []audit.Record {
 
 // newTestWeb is the web plumbing of a test env as serve builds it: quiet,
 // on the env's clock (nil: the real one), with the public response cache
-// keyed on the store's writes and the hall's generation (nil: no hall).
+// keyed on the store's writes and the hall's public generation (nil: no hall).
 func newTestWeb(e *env, now func() time.Time, hallGeneration func() int64) *web.App {
 	return web.New(web.Config{Auth: e.auth, Audit: e.audit, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now,
 		DataVersion: func() int64 {

@@ -48,7 +48,7 @@ func newSupEnv(t *testing.T) *supEnv {
 	if err := s.sup.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s.app = newTestWeb(s.env, s.clk.now, s.hall.Generation)
+	s.app = newTestWeb(s.env, s.clk.now, s.hall.PublicGeneration)
 	Register(s.app, Deps{Auth: s.auth, Audit: s.audit, Catalog: s.catalog, Registry: s.registry, Files: s.files, Hall: s.hall,
 		Scoring: s.sup, Version: "test", Ping: s.store.Ping, Now: s.clk.now})
 	return s
