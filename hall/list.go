@@ -141,8 +141,8 @@ func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportun
 	var out []Opportunity
 	now := s.Now()
 	agency, err := s.Agencies.Get(ctx, s.system, agencyID) // once, not per project
-	for _, p := range s.cache.newestFirst() {
-		if p.State != StateOpen || !now.Before(p.SignupDeadline) {
+	for _, p := range s.cache.openNow() {
+		if !now.Before(p.SignupDeadline) {
 			continue
 		}
 		reason := "已报名"
@@ -151,7 +151,12 @@ func (s *Service) Opportunities(ctx context.Context, agencyID string) []Opportun
 		}
 		out = append(out, Opportunity{Project: p.RedactedFor(registry.Actor{Kind: registry.ActorAgency, OrgID: agencyID}), Eligible: reason == "", Reason: reason})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Project.SignupDeadline.Before(out[j].Project.SignupDeadline) })
+	sort.Slice(out, func(i, j int) bool {
+		if a, b := out[i].Project.SignupDeadline, out[j].Project.SignupDeadline; !a.Equal(b) {
+			return a.Before(b)
+		}
+		return out[i].Project.ID < out[j].Project.ID
+	})
 	return out
 }
 

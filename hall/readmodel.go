@@ -47,6 +47,11 @@ type projects struct {
 	// owned lists each owner's project IDs, so an owner's own list reads
 	// its few projects instead of walking every one.
 	owned map[string][]string
+
+	// open holds the projects open for sign-up, kept by put: every
+	// agency's list of opportunities reads them (a few hundred at a city),
+	// where it walked all 20,000 projects per request.
+	open map[string]*Project
 }
 
 func (m *projects) put(p Project) {
@@ -65,7 +70,12 @@ func (m *projects) put(p Project) {
 		m.publicGen.Add(1)
 	}
 	if m.byState == nil {
-		m.byState, m.owned = map[State]int{}, map[string][]string{}
+		m.byState, m.owned, m.open = map[State]int{}, map[string][]string{}, map[string]*Project{}
+	}
+	if p.State == StateOpen {
+		m.open[p.ID] = &p
+	} else {
+		delete(m.open, p.ID)
 	}
 	if !ok {
 		m.owned[p.OwnerOrg] = append(m.owned[p.OwnerOrg], p.ID)
@@ -124,6 +134,13 @@ func (m *projects) view() ([]*Project, map[State]int) {
 	defer m.mu.Unlock()
 	m.buildNewest()
 	return m.newest, maps.Clone(m.byState)
+}
+
+// openNow returns the projects open for sign-up, in no order.
+func (m *projects) openNow() []*Project {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return slices.Collect(maps.Values(m.open))
 }
 
 // ownedNewestFirst returns the owner's projects, newest first.

@@ -55,7 +55,7 @@ func TestNewestFirstFollowsChanges(t *testing.T) {
 		want{"P1", StateOpen}, want{"P0", StateDraft})
 }
 
-// TestKeptCountsMatchAWalk: the counts and owners' lists kept as projects
+// TestKeptCountsMatchAWalk: the counts, open projects and owners' lists kept as projects
 // change, and the lists that use them, give what walking and filtering
 // every project gives, for each kind of viewer and page.
 func TestKeptCountsMatchAWalk(t *testing.T) {
@@ -76,6 +76,8 @@ func TestKeptCountsMatchAWalk(t *testing.T) {
 		put(i, states[(i/7)%len(states)])
 	}
 	s.cache.put(Project{ID: "P000", CreatedAt: t0, State: StateDraft, Version: 1})
+	put(2, StatePublicity) // leaves the open projects
+	put(3, StateOpen)      // joins them
 	versions["P005"]++ // moved to another owner: lists by owner follow
 	s.cache.put(Project{ID: "P005", CreatedAt: t0.Add(5 * time.Hour), State: StateOpen, OwnerOrg: "owner:1", Version: versions["P005"]})
 
@@ -85,6 +87,26 @@ func TestKeptCountsMatchAWalk(t *testing.T) {
 	}
 	if got := s.Counts(); !maps.Equal(got, walk) {
 		t.Fatalf("kept counts %v, a walk counts %v", got, walk)
+	}
+	var open, kept []string
+	for _, p := range s.cache.newestFirst() {
+		if p.State == StateOpen {
+			open = append(open, p.ID)
+		}
+	}
+	for _, p := range s.cache.openNow() {
+		kept = append(kept, p.ID+"/"+string(p.State))
+		if p != s.cache.byID[p.ID] {
+			t.Fatalf("kept open project %s is not its latest version", p.ID)
+		}
+	}
+	slices.Sort(open)
+	slices.Sort(kept)
+	for i := range open {
+		open[i] += "/" + string(StateOpen)
+	}
+	if !slices.Equal(kept, open) {
+		t.Fatalf("kept open projects %v, a walk finds %v", kept, open)
 	}
 
 	viewers := []registry.Actor{{}, {Kind: registry.ActorAgency, OrgID: "agency:1"}, {Kind: registry.ActorOwner, OrgID: "owner:1"},
