@@ -36,8 +36,10 @@ const scaleChartPage = `<!doctype html><html lang="zh-CN"><head><meta charset="u
 <script>
 var pts = %s;
 var font = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif';
-function s(name, key, axis, dash) {
-  return { name: name, type: "line", yAxisIndex: axis, symbolSize: 8, label: { show: true, fontSize: 11 },
+// where: the label's side of its point, so that neighbouring series'
+// labels do not cover each other.
+function s(name, key, axis, dash, where) {
+  return { name: name, type: "line", yAxisIndex: axis, symbolSize: 8, label: { show: true, fontSize: 11, position: where || "top" },
     lineStyle: { width: 2, type: dash ? "dashed" : "solid" },
     data: pts.map(function (p) { return [p.projects, p[key] > 0 ? p[key] : null]; }) };
 }
@@ -50,7 +52,7 @@ chart.setOption({ animation: false, textStyle: { fontFamily: font },
     axisLabel: { formatter: function (v) { return v.toLocaleString("en"); } } },
   yAxis: [{ type: "value", name: "p95（毫秒）" }, { type: "value", name: "用时（秒）" }],
   series: [s("大厅页 p95", "hall_p95_ms", 0), s("名录检索 p95", "directory_p95_ms", 0),
-    s("启动", "startup_s", 1, true), s("信用评分", "scoring_s", 1, true), s("全部项目导出", "export_s", 1, true)] });
+    s("启动", "startup_s", 1, true, "bottom"), s("信用评分", "scoring_s", 1, true, "bottom"), s("全部项目导出", "export_s", 1, true)] });
 document.title = "drawn";
 </script></body></html>`
 
