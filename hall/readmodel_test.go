@@ -78,7 +78,7 @@ func TestKeptCountsMatchAWalk(t *testing.T) {
 	s.cache.put(Project{ID: "P000", CreatedAt: t0, State: StateDraft, Version: 1})
 	put(2, StatePublicity) // leaves the open projects
 	put(3, StateOpen)      // joins them
-	versions["P005"]++ // moved to another owner: lists by owner follow
+	versions["P005"]++     // moved to another owner: lists by owner follow
 	s.cache.put(Project{ID: "P005", CreatedAt: t0.Add(5 * time.Hour), State: StateOpen, OwnerOrg: "owner:1", Version: versions["P005"]})
 
 	walk := map[State]int{}
@@ -164,25 +164,25 @@ func TestPublicGenerationMovesOnlyForWhatThePublicSees(t *testing.T) {
 		version int64
 		state   State
 		signups int
-		moves   bool
+		moves   bool // the public generation
+		stale   bool // older than the kept version: nothing moves
 	}{
-		{"P1", 1, StateDraft, 0, false},
-		{"P1", 2, StateDraft, 0, false}, // edited
-		{"P1", 3, StateReview, 0, false},
-		{"P1", 4, StateOpen, 0, true},  // published
-		{"P1", 5, StateOpen, 1, true},  // a sign-up: the public counts them
-		{"P1", 4, StateOpen, 0, false}, // an older version arriving late changes nothing
-		{"P2", 1, StateDraft, 0, false},
-		{"P1", 6, StateCancelled, 1, true},
-		{"P3", 1, StateOpen, 0, true},   // read from storage, published by another replica
-		{"P3", 2, StateReview, 0, true}, // gone from public view
-		{"P3", 3, StateDraft, 0, false},
+		{"P1", 1, StateDraft, 0, false, false},
+		{"P1", 2, StateDraft, 0, false, false}, // edited
+		{"P1", 3, StateReview, 0, false, false},
+		{"P1", 4, StateOpen, 0, true, false}, // published
+		{"P1", 5, StateOpen, 1, true, false}, // a sign-up: the public counts them
+		{"P1", 4, StateOpen, 0, false, true}, // an older version arriving late changes nothing
+		{"P2", 1, StateDraft, 0, false, false},
+		{"P1", 6, StateCancelled, 1, true, false},
+		{"P3", 1, StateOpen, 0, true, false},   // read from storage, published by another replica
+		{"P3", 2, StateReview, 0, true, false}, // gone from public view
+		{"P3", 3, StateDraft, 0, false, false},
 	}
 	for i, st := range steps {
 		gen, public := s.Generation(), s.PublicGeneration()
 		s.cache.put(Project{ID: st.id, CreatedAt: t0, State: st.state, Version: st.version, Signups: make([]Signup, st.signups)})
-		stale := i == 5
-		if moved := s.Generation() != gen; moved == stale {
+		if moved := s.Generation() != gen; moved == st.stale {
 			t.Fatalf("step %d (%s v%d %s): generation moved %v", i, st.id, st.version, st.state, moved)
 		}
 		if moved := s.PublicGeneration() != public; moved != st.moves {
