@@ -267,9 +267,11 @@ func writeCached(c *gin.Context, e *cachedResponse, gzippers *sync.Pool) {
 		h[k] = v
 	}
 	body, etag := e.body, e.etag
-	if gz := e.gzipBody(gzippers); gz != nil && acceptsGzip(c.Request) {
-		body, etag = gz, e.gzipETag()
-		h.Set("Content-Encoding", "gzip")
+	if acceptsGzip(c.Request) { // never compressed for a client that cannot use it
+		if gz := e.gzipBody(gzippers); gz != nil {
+			body, etag = gz, e.gzipETag()
+			h.Set("Content-Encoding", "gzip")
+		}
 	}
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", e.modified.Format(http.TimeFormat))

@@ -190,6 +190,10 @@ func TestCachedPagesAreCompressedForClientsThatAcceptIt(t *testing.T) {
 	if plain.Header().Get("Content-Encoding") != "" || plain.Header().Get("Content-Length") != strconv.Itoa(len(want)) {
 		t.Fatalf("without Accept-Encoding: %v", plain.Header())
 	}
+	if e := f.app.cache.get(cacheKey(httptest.NewRequest("GET", "/big", nil))); e == nil || e.gzipped != nil {
+		t.Fatalf("after a client without gzip: entry kept %v, compressed form made %v; want kept and not compressed",
+			e != nil, e != nil && e.gzipped != nil)
+	}
 	var gzETag string
 	for _, ae := range []string{"gzip", "br, gzip;q=0.8", "deflate, GZIP", "gzip; q=1.0"} {
 		res := f.do("GET", "/big", "Accept-Encoding", ae)
